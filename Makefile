@@ -1,0 +1,90 @@
+# crm: one non-recursive Makefile. Objects go to build/ (or $(BUILD)).
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+PKGS     = yaml-0.1 libgit2
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
+           -Wwrite-strings -Wno-unused-parameter
+CPPFLAGS += -Iinclude -MMD -MP -DCRM_SCHEMA_DIR='"$(PREFIX)/share/crm"'
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
+
+LIB_SRC  := $(wildcard src/lib/*.c)
+CMD_SRC  := $(wildcard src/cmd/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+E2E_SRC  := $(wildcard tests/e2e/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+E2E_OBJ  := $(filter-out $(BUILD)/tests/e2e/e2e_main.o,$(E2E_SRC:%.c=$(BUILD)/%.o))
+
+LIBCRM   := $(BUILD)/libcrm.a
+CRM      := $(BUILD)/crm
+
+.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps
+
+all: $(CRM)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+$(LIBCRM): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CRM): $(CMD_OBJ) $(LIBCRM)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIBCRM) $(PKG_LIBS) -lm
+
+# Each unit test file is its own Criterion binary, linked against the library.
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBCRM)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCRM) $(PKG_LIBS) $(TEST_LIBS) -lm
+
+# The end-to-end tests are one Criterion binary that runs the built crm.
+$(BUILD)/tests/e2e/e2e: $(E2E_OBJ) $(LIBCRM)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(E2E_OBJ) $(LIBCRM) $(PKG_LIBS) $(TEST_LIBS) -lm
+
+# deps: install the Debian packages the build and tests need, when missing.
+deps:
+	@sh tools/deps.sh
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t --jobs 2; done
+
+e2e: $(CRM) $(BUILD)/tests/e2e/e2e
+	CRM_BIN=$(abspath $(CRM)) CRM_SRC=$(abspath .) $(BUILD)/tests/e2e/e2e --jobs 2
+
+# check: the whole suite, then again under ASan/UBSan.
+check: deps
+	$(MAKE) unit e2e
+	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	        LDFLAGS='-fsanitize=address,undefined' unit e2e
+test: check
+
+sanitize:
+	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	        LDFLAGS='-fsanitize=address,undefined' unit e2e
+
+valgrind: $(CRM)
+	sh tests/valgrind.sh $(abspath $(CRM))
+
+demo: deps $(CRM)
+	sh tools/demo.sh $(abspath $(CRM))
+
+bench: $(CRM)
+	sh bench/run.sh $(abspath $(CRM))
+
+install: $(CRM)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/crm $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(CRM) $(DESTDIR)$(PREFIX)/bin/crm
+	install -m 644 schema/customer.schema.yaml $(DESTDIR)$(PREFIX)/share/crm/customer.schema.yaml
+	install -m 644 doc/crm.1 $(DESTDIR)$(PREFIX)/share/man/man1/crm.1
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
