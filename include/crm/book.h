@@ -1,0 +1,83 @@
+#ifndef CRM_BOOK_H
+#define CRM_BOOK_H
+/*
+ * A book on disk (SPEC §2): the folder holding crm.yaml, its records under
+ * customers/, the schema, and the git repository. This layer finds the book,
+ * scans and names records, allocates ids, and owns the two safety rules of
+ * writing: the operating-system lock on .git/crm.lock and atomic file writes.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crm/config.h"
+#include "crm/date.h"
+#include "crm/error.h"
+
+struct crm_schema;
+
+typedef struct {
+	char *root;               /* absolute path of the book's folder */
+	char *gitdir;             /* root/.git */
+	crm_config *config;       /* crm.yaml, read by crm_book_open */
+	struct crm_schema *schema; /* loaded on first crm_book_schema() */
+	int lock_fd;              /* -1 when not locked */
+} crm_book;
+
+/* One record file found by a scan. */
+typedef struct {
+	char *path;   /* relative to the book root: customers/2024/05/202405001.yaml */
+	char *id;     /* the file name without .yaml */
+	bool symlink; /* a symlink: refused, never read through */
+} crm_entry;
+
+/*
+ * Find the book: `dir` itself (with -C) or the first folder upward from it
+ * holding crm.yaml, and read crm.yaml. Problems in crm.yaml go to diags (may
+ * be NULL). CRM_ENOTFOUND when no book is found. Free with crm_book_free.
+ */
+int crm_book_open(crm_book **out, const char *dir, crm_diags *diags);
+void crm_book_free(crm_book *b);
+
+/* The book's schema (schema/customer.schema.yaml), loaded once; borrowed. */
+int crm_book_schema(crm_book *b, const struct crm_schema **out, crm_diags *diags);
+
+/* Absolute path of a book-relative path. Caller frees. */
+char *crm_book_abs(const crm_book *b, const char *rel);
+
+/*
+ * Every record file under customers/ (any depth; names starting with '.'
+ * skipped; only *.yaml), sorted by path. Caller frees with crm_entries_free.
+ */
+int crm_book_scan(crm_book *b, crm_entry **out, size_t *n);
+void crm_entries_free(crm_entry *v, size_t n);
+
+/* True when id matches ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ (no path characters). */
+bool crm_id_valid(const char *id);
+
+/*
+ * The next id for a record first contacted on `date`, from id_format:
+ * {yyyy}{mm}{dd} from the date, {seq:N} one more than the highest number used
+ * with that prefix in `entries` (gaps never reused), at least N digits.
+ */
+char *crm_book_next_id(const crm_book *b, crm_date date, const crm_entry *entries, size_t n);
+
+/* customers/YYYY/MM/ID.yaml for a new record. Caller frees. */
+char *crm_book_new_path(crm_date first_contact, const char *id);
+
+/*
+ * Take the book's write lock (flock on .git/crm.lock), waiting up to
+ * CRM_LOCK_TIMEOUT seconds (env; default 10). On timeout CRM_ELOCKED with a
+ * message naming the holder. `what` (the command) is written into the lock
+ * file for that message. The lock dies with the process.
+ */
+int crm_book_lock(crm_book *b, const char *what);
+void crm_book_unlock(crm_book *b);
+
+/*
+ * Write `len` bytes to `path` atomically: a temporary file in the same
+ * folder (".NAME.XXXXXX"), fsync, checked close, rename, fsync of the folder.
+ * Creates missing parent folders. Refuses (CRM_EFAIL) when path is a symlink.
+ */
+int crm_write_atomic(const char *path, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,397 @@
+#include "crm/book.h"
+#include "crm/buf.h"
+#include "crm/schema.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int crm_book_open(crm_book **out, const char *dir, crm_diags *diags)
+{
+	char abs[PATH_MAX];
+	*out = NULL;
+	if (!realpath(dir ? dir : ".", abs))
+		return crm_error_errno(CRM_ENOTFOUND, "cannot use folder '%s'", dir ? dir : ".");
+	char *root = crm_xstrdup(abs);
+	for (;;) {
+		char *cfg = crm_xasprintf("%s/crm.yaml", root);
+		bool found = is_file(cfg);
+		free(cfg);
+		if (found)
+			break;
+		char *slash = strrchr(root, '/');
+		if (!slash || slash == root) {
+			free(root);
+			return crm_error_set(CRM_ENOTFOUND,
+					     "not in a crm book (no crm.yaml here or in any parent folder); "
+					     "run 'crm init' to make one, or use -C DIR");
+		}
+		*slash = '\0';
+	}
+	crm_book *b = crm_xcalloc(1, sizeof *b);
+	b->root = root;
+	b->gitdir = crm_xasprintf("%s/.git", root);
+	b->lock_fd = -1;
+	char *cfg = crm_xasprintf("%s/crm.yaml", root);
+	int rc = crm_config_load(&b->config, cfg, diags);
+	free(cfg);
+	if (rc) {
+		crm_book_free(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+void crm_book_free(crm_book *b)
+{
+	if (!b)
+		return;
+	crm_book_unlock(b);
+	crm_config_free(b->config);
+	crm_schema_free(b->schema);
+	free(b->root);
+	free(b->gitdir);
+	free(b);
+}
+
+int crm_book_schema(crm_book *b, const crm_schema **out, crm_diags *diags)
+{
+	if (!b->schema) {
+		char *p = crm_xasprintf("%s/schema/customer.schema.yaml", b->root);
+		int rc = crm_schema_load(&b->schema, p, diags);
+		if (rc) {
+			crm_error_set(rc, "the book's schema %s is %s", "schema/customer.schema.yaml",
+				      rc == CRM_EINVALID ? "invalid" : "missing or unreadable");
+			free(p);
+			return rc;
+		}
+		free(p);
+	}
+	*out = b->schema;
+	return 0;
+}
+
+char *crm_book_abs(const crm_book *b, const char *rel)
+{
+	return crm_xasprintf("%s/%s", b->root, rel);
+}
+
+typedef struct {
+	crm_entry *v;
+	size_t n, cap;
+} entries;
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+static void scan_dir(const char *root, const char *rel, entries *e, int depth)
+{
+	if (depth > 16)
+		return;
+	char *abs = crm_xasprintf("%s/%s", root, rel);
+	DIR *d = opendir(abs);
+	free(abs);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *child = crm_xasprintf("%s/%s", rel, de->d_name);
+		unsigned char type = de->d_type;
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			char *p = crm_xasprintf("%s/%s", root, child);
+			if (lstat(p, &st) == 0)
+				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+			free(p);
+		}
+		if (type == DT_DIR) {
+			scan_dir(root, child, e, depth + 1);
+			free(child);
+			continue;
+		}
+		if ((type != DT_REG && type != DT_LNK) || !ends_with(de->d_name, ".yaml")) {
+			free(child);
+			continue;
+		}
+		if (e->n == e->cap) {
+			e->cap = e->cap ? e->cap * 2 : 64;
+			e->v = crm_xrealloc(e->v, e->cap * sizeof *e->v);
+		}
+		crm_entry *x = &e->v[e->n++];
+		x->path = child;
+		x->id = crm_xstrndup(de->d_name, strlen(de->d_name) - 5);
+		x->symlink = type == DT_LNK;
+	}
+	closedir(d);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const crm_entry *)a)->path, ((const crm_entry *)b)->path);
+}
+
+int crm_book_scan(crm_book *b, crm_entry **out, size_t *n)
+{
+	entries e = {0};
+	scan_dir(b->root, "customers", &e, 0);
+	if (e.n)
+		qsort(e.v, e.n, sizeof *e.v, cmp_entry);
+	*out = e.v;
+	*n = e.n;
+	return 0;
+}
+
+void crm_entries_free(crm_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].id);
+	}
+	free(v);
+}
+
+bool crm_id_valid(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (!alnum && (i == 0 || (c != '_' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+char *crm_book_next_id(const crm_book *b, crm_date date, const crm_entry *v, size_t n)
+{
+	const char *f = b->config->id_format;
+	crm_buf prefix = CRM_BUF_INIT, suffix = CRM_BUF_INIT;
+	crm_buf *cur = &prefix;
+	int width = 3;
+	bool seen_seq = false;
+	for (const char *p = f; *p;) {
+		if (!strncmp(p, "{yyyy}", 6)) {
+			crm_buf_printf(cur, "%04d", date.y);
+			p += 6;
+		} else if (!strncmp(p, "{yy}", 4)) {
+			crm_buf_printf(cur, "%02d", date.y % 100);
+			p += 4;
+		} else if (!strncmp(p, "{mm}", 4)) {
+			crm_buf_printf(cur, "%02d", date.m);
+			p += 4;
+		} else if (!strncmp(p, "{dd}", 4)) {
+			crm_buf_printf(cur, "%02d", date.d);
+			p += 4;
+		} else if (!strncmp(p, "{seq", 4) && !seen_seq) {
+			const char *e = strchr(p, '}');
+			if (!e)
+				break;
+			if (p[4] == ':')
+				width = atoi(p + 5);
+			if (width < 1 || width > 9)
+				width = 3;
+			seen_seq = true;
+			cur = &suffix;
+			p = e + 1;
+		} else {
+			crm_buf_putc(cur, *p++);
+		}
+	}
+	const char *pre = crm_buf_cstr(&prefix), *suf = crm_buf_cstr(&suffix);
+	size_t pl = prefix.len, sl = suffix.len;
+	unsigned long long max = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = v[i].id;
+		size_t il = strlen(id);
+		if (il <= pl + sl || strncmp(id, pre, pl) || strcmp(id + il - sl, suf))
+			continue;
+		const char *d = id + pl;
+		size_t dl = il - pl - sl;
+		bool digits = dl < 19;
+		for (size_t k = 0; k < dl && digits; k++)
+			digits = d[k] >= '0' && d[k] <= '9';
+		if (!digits)
+			continue;
+		unsigned long long x = strtoull(d, NULL, 10);
+		if (x > max)
+			max = x;
+	}
+	char *id = crm_xasprintf("%s%0*llu%s", pre, width, max + 1, suf);
+	crm_buf_free(&prefix);
+	crm_buf_free(&suffix);
+	return id;
+}
+
+char *crm_book_new_path(crm_date d, const char *id)
+{
+	return crm_xasprintf("customers/%04d/%02d/%s.yaml", d.y, d.m, id);
+}
+
+int crm_book_lock(crm_book *b, const char *what)
+{
+	if (b->lock_fd >= 0)
+		return 0;
+	struct stat st;
+	if (stat(b->gitdir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return crm_error_set(CRM_EFAIL, "%s is not a git repository (no .git folder); "
+				     "run 'git init' there, or 'crm init' for a new book", b->root);
+	char *path = crm_xasprintf("%s/crm.lock", b->gitdir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int rc = crm_error_errno(CRM_EIO, "cannot open %s", path);
+		free(path);
+		return rc;
+	}
+	double timeout = 10;
+	const char *env = getenv("CRM_LOCK_TIMEOUT");
+	if (env && *env)
+		timeout = atof(env);
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int rc = crm_error_errno(CRM_EIO, "cannot lock %s", path);
+			close(fd);
+			free(path);
+			return rc;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double waited = (double)(now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9;
+		if (waited >= timeout) {
+			char holder[256] = "";
+			ssize_t r = pread(fd, holder, sizeof holder - 1, 0);
+			holder[r > 0 ? r : 0] = '\0';
+			holder[strcspn(holder, "\n")] = '\0';
+			close(fd);
+			free(path);
+			return crm_error_set(CRM_ELOCKED,
+					     "the book is busy: another crm (%s) has held .git/crm.lock for "
+					     "%.0f s; try again when it finishes",
+					     *holder ? holder : "unknown process", waited);
+		}
+		struct timespec nap = {0, 5 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+	}
+	char info[256];
+	int len = snprintf(info, sizeof info, "pid %ld: crm %s\n", (long)getpid(), what ? what : "");
+	if (ftruncate(fd, 0) == 0 && len > 0)
+		(void)!pwrite(fd, info, (size_t)len, 0);
+	free(path);
+	b->lock_fd = fd;
+	return 0;
+}
+
+void crm_book_unlock(crm_book *b)
+{
+	if (b->lock_fd >= 0) {
+		close(b->lock_fd); /* releases the flock */
+		b->lock_fd = -1;
+	}
+}
+
+static int mkdirs(const char *dir)
+{
+	char *p = crm_xstrdup(dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			int rc = crm_error_errno(CRM_EIO, "cannot create folder %s", p);
+			free(p);
+			return rc;
+		}
+		*s = '/';
+	}
+	int rc = 0;
+	if (mkdir(p, 0755) != 0 && errno != EEXIST)
+		rc = crm_error_errno(CRM_EIO, "cannot create folder %s", p);
+	free(p);
+	return rc;
+}
+
+int crm_write_atomic(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	mode_t mode = 0644;
+	if (lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return crm_error_set(CRM_EFAIL, "%s is a symbolic link; crm never writes through "
+						       "links (replace it with the file itself)", path);
+		mode = st.st_mode & 0777;
+	}
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? crm_xstrndup(path, (size_t)(slash - path)) : crm_xstrdup(".");
+	const char *base = slash ? slash + 1 : path;
+	int rc = mkdirs(dir);
+	if (rc) {
+		free(dir);
+		return rc;
+	}
+	char *tmp = crm_xasprintf("%s/.%s.XXXXXX", dir, base);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = crm_error_errno(CRM_EIO, "cannot create a temporary file in %s", dir);
+		goto done;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
+			close(fd);
+			unlink(tmp);
+			goto done;
+		}
+		off += (size_t)w;
+	}
+	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
+		close(fd);
+		unlink(tmp);
+		goto done;
+	}
+	if (close(fd) != 0) {
+		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
+		unlink(tmp);
+		goto done;
+	}
+	if (rename(tmp, path) != 0) {
+		rc = crm_error_errno(CRM_EIO, "cannot replace %s", path);
+		unlink(tmp);
+		goto done;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+done:
+	free(tmp);
+	free(dir);
+	return rc;
+}
