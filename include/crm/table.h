@@ -1,0 +1,91 @@
+#ifndef CRM_TABLE_H
+#define CRM_TABLE_H
+/*
+ * A table of text for terminals and spreadsheets: fill it with header
+ * cells and rows of UTF-8 cells, then render it as aligned columns
+ * (crm_table_render) or as CSV (crm_table_render_csv).
+ *
+ *	crm_table *t = crm_table_new();
+ *	crm_table_add_column(t, "ID");
+ *	size_t amount = crm_table_add_column(t, "AMOUNT");
+ *	crm_table_set_align(t, amount, CRM_ALIGN_RIGHT);
+ *	crm_table_add_row(t);
+ *	crm_table_add_cell(t, "202405001");
+ *	crm_table_add_cellf(t, "%d", 180000);
+ *	crm_table_render(t, &out);
+ *	crm_table_free(t);
+ *
+ * The table copies every string it is given; nothing it returns needs
+ * freeing except the table itself.
+ */
+#include <stddef.h>
+
+#include "crm/buf.h"
+
+typedef struct crm_table crm_table;
+
+typedef enum {
+	CRM_ALIGN_LEFT,  /* text (the default) */
+	CRM_ALIGN_RIGHT, /* numbers, so that the digits line up */
+} crm_align;
+
+/* A new empty table; free it with crm_table_free. */
+crm_table *crm_table_new(void);
+
+/* Free t and everything in it; NULL is allowed. */
+void crm_table_free(crm_table *t);
+
+/*
+ * Add a column with this header (NULL or "" for none) after the existing
+ * ones; returns its index. The header line is rendered only when some
+ * column has a non-empty header.
+ */
+size_t crm_table_add_column(crm_table *t, const char *header);
+
+/* Align column col (creating columns up to it when needed). */
+void crm_table_set_align(crm_table *t, size_t col, crm_align align);
+
+/*
+ * Cut the cells and header of column col to at most width display columns
+ * in crm_table_render, ending a cut cell with "…"; 0 means no limit (the
+ * default). CSV output is never cut.
+ */
+void crm_table_set_max_width(crm_table *t, size_t col, size_t width);
+
+/* Start a new row; the following cells go into it, left to right. */
+void crm_table_add_row(crm_table *t);
+
+/*
+ * Add a cell to the current row (starting a row when there is none). NULL
+ * is an empty cell. A row may have fewer cells than the table has columns
+ * (the rest are empty) or more (the table gains columns without header).
+ */
+void crm_table_add_cell(crm_table *t, const char *text);
+
+/* crm_table_add_cell with printf formatting. */
+void crm_table_add_cellf(crm_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Number of rows added, not counting the header. */
+size_t crm_table_rows(const crm_table *t);
+
+/*
+ * Append the table to out for a terminal: the header line (if any) and
+ * each row on its own line ending in "\n"; columns as wide as their widest
+ * cell in display columns (crm_utf8_width, so CJK counts 2), two spaces
+ * between columns, no trailing spaces. A column with no text at all takes
+ * no room. Control characters in cells (newlines, tabs, escapes) are shown
+ * as spaces and invalid UTF-8 as U+FFFD, so a cell cannot break the layout
+ * or drive the terminal.
+ */
+void crm_table_render(const crm_table *t, crm_buf *out);
+
+/*
+ * Append the table to out as CSV (RFC 4180): the header row (if any), then
+ * every row with as many fields as the table has columns, fields holding
+ * `,` `"` CR or LF in double quotes with quotes doubled, lines ending in
+ * CRLF. Cells are written byte for byte; in a one-column table an empty
+ * field is written as "" so that its line is not read as a blank line.
+ */
+void crm_table_render_csv(const crm_table *t, crm_buf *out);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * Tables: cells are stored as given and turned into display text only when
+ * rendered, so that CSV gets the original bytes and the terminal gets text
+ * that is safe to show.
+ */
+#include "crm/table.h"
+#include "crm/utf8.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct column {
+	char *header;     /* owned; never NULL */
+	crm_align align;
+	size_t max_width; /* 0: no limit */
+};
+
+struct row {
+	char **cells; /* owned strings, never NULL */
+	size_t n, cap;
+};
+
+struct crm_table {
+	struct column *cols;
+	size_t ncols, cap_cols;
+	struct row *rows;
+	size_t nrows, cap_rows;
+};
+
+crm_table *crm_table_new(void)
+{
+	return crm_xcalloc(1, sizeof(crm_table));
+}
+
+void crm_table_free(crm_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncols; i++)
+		free(t->cols[i].header);
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->rows[r].n; c++)
+			free(t->rows[r].cells[c]);
+		free(t->rows[r].cells);
+	}
+	free(t->cols);
+	free(t->rows);
+	free(t);
+}
+
+/* Make sure columns 0..n-1 exist; new ones have no header. */
+static void ensure_columns(crm_table *t, size_t n)
+{
+	if (n <= t->ncols)
+		return;
+	if (n > t->cap_cols) {
+		size_t cap = t->cap_cols ? t->cap_cols * 2 : 8;
+		while (cap < n)
+			cap *= 2;
+		t->cols = crm_xrealloc(t->cols, cap * sizeof *t->cols);
+		t->cap_cols = cap;
+	}
+	for (size_t i = t->ncols; i < n; i++) {
+		t->cols[i].header = crm_xstrdup("");
+		t->cols[i].align = CRM_ALIGN_LEFT;
+		t->cols[i].max_width = 0;
+	}
+	t->ncols = n;
+}
+
+size_t crm_table_add_column(crm_table *t, const char *header)
+{
+	size_t i = t->ncols;
+	ensure_columns(t, i + 1);
+	free(t->cols[i].header);
+	t->cols[i].header = crm_xstrdup(header ? header : "");
+	return i;
+}
+
+void crm_table_set_align(crm_table *t, size_t col, crm_align align)
+{
+	ensure_columns(t, col + 1);
+	t->cols[col].align = align;
+}
+
+void crm_table_set_max_width(crm_table *t, size_t col, size_t width)
+{
+	ensure_columns(t, col + 1);
+	t->cols[col].max_width = width;
+}
+
+void crm_table_add_row(crm_table *t)
+{
+	if (t->nrows == t->cap_rows) {
+		t->cap_rows = t->cap_rows ? t->cap_rows * 2 : 16;
+		t->rows = crm_xrealloc(t->rows, t->cap_rows * sizeof *t->rows);
+	}
+	memset(&t->rows[t->nrows++], 0, sizeof *t->rows);
+}
+
+/* Take ownership of s as the next cell of the current row. */
+static void push_cell(crm_table *t, char *s)
+{
+	if (t->nrows == 0)
+		crm_table_add_row(t);
+	struct row *r = &t->rows[t->nrows - 1];
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->cells = crm_xrealloc(r->cells, r->cap * sizeof *r->cells);
+	}
+	r->cells[r->n++] = s;
+	ensure_columns(t, r->n);
+}
+
+void crm_table_add_cell(crm_table *t, const char *text)
+{
+	push_cell(t, crm_xstrdup(text ? text : ""));
+}
+
+void crm_table_add_cellf(crm_table *t, const char *fmt, ...)
+{
+	crm_buf b = CRM_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	crm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	push_cell(t, crm_buf_detach(&b));
+}
+
+size_t crm_table_rows(const crm_table *t)
+{
+	return t->nrows;
+}
+
+static bool has_header(const crm_table *t)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (t->cols[c].header[0])
+			return true;
+	return false;
+}
+
+/* Cell c of row r, or "" past the end of a short row. */
+static const char *cell(const struct row *r, size_t c)
+{
+	return c < r->n ? r->cells[c] : "";
+}
+
+/*
+ * What a terminal is shown for s: controls as spaces (a newline or an
+ * escape sequence in a record must not break the table or drive the
+ * terminal), invalid bytes as U+FFFD, then cut to max_width.
+ */
+static char *display_text(const char *s, size_t max_width)
+{
+	crm_buf clean = CRM_BUF_INIT;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = crm_utf8_decode(s + i, len - i, &cp);
+		if (n == 0) {
+			crm_utf8_put(&clean, CRM_UTF8_REPLACEMENT);
+			i++;
+		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			crm_buf_putc(&clean, ' ');
+			i += n;
+		} else {
+			crm_buf_put(&clean, s + i, n);
+			i += n;
+		}
+	}
+	if (max_width == 0)
+		return crm_buf_detach(&clean);
+	crm_buf cut = CRM_BUF_INIT;
+	crm_utf8_truncate(&cut, crm_buf_cstr(&clean), max_width);
+	crm_buf_free(&clean);
+	return crm_buf_detach(&cut);
+}
+
+/* One line: cells[0..ncols) laid out in their columns, trailing spaces dropped. */
+static void render_line(const crm_table *t, char *const *cells, const size_t *widths,
+			crm_buf *out)
+{
+	size_t start = out->len;
+	bool any = false;
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (widths[c] == 0)
+			continue;
+		if (any)
+			crm_buf_puts(out, "  ");
+		any = true;
+		size_t w = crm_utf8_width(cells[c]);
+		if (t->cols[c].align == CRM_ALIGN_RIGHT) {
+			for (; w < widths[c]; w++)
+				crm_buf_putc(out, ' ');
+			crm_buf_puts(out, cells[c]);
+		} else {
+			crm_utf8_pad(out, cells[c], widths[c]);
+		}
+	}
+	size_t end = out->len;
+	while (end > start && out->ptr[end - 1] == ' ')
+		end--;
+	crm_buf_truncate(out, end);
+	crm_buf_putc(out, '\n');
+}
+
+void crm_table_render(const crm_table *t, crm_buf *out)
+{
+	size_t nc = t->ncols, nlines = t->nrows + 1;
+	if (nc == 0)
+		return;
+	/* Display text of every cell, line 0 being the header. */
+	char **text = crm_xcalloc(nlines * nc, sizeof *text);
+	size_t *widths = crm_xcalloc(nc, sizeof *widths);
+	bool header = has_header(t);
+	for (size_t l = header ? 0 : 1; l < nlines; l++) {
+		for (size_t c = 0; c < nc; c++) {
+			const char *s = l == 0 ? t->cols[c].header : cell(&t->rows[l - 1], c);
+			char *d = display_text(s, t->cols[c].max_width);
+			size_t w = crm_utf8_width(d);
+			if (w > widths[c])
+				widths[c] = w;
+			text[l * nc + c] = d;
+		}
+	}
+	for (size_t l = header ? 0 : 1; l < nlines; l++)
+		render_line(t, &text[l * nc], widths, out);
+	for (size_t i = 0; i < nlines * nc; i++)
+		free(text[i]);
+	free(text);
+	free(widths);
+}
+
+static void csv_field(crm_buf *out, const char *s, bool alone)
+{
+	/* A line with one empty field would read as a blank line, which readers skip. */
+	if (alone && !*s) {
+		crm_buf_puts(out, "\"\"");
+		return;
+	}
+	if (!strpbrk(s, ",\"\r\n")) {
+		crm_buf_puts(out, s);
+		return;
+	}
+	crm_buf_putc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			crm_buf_putc(out, '"');
+		crm_buf_putc(out, *s);
+	}
+	crm_buf_putc(out, '"');
+}
+
+void crm_table_render_csv(const crm_table *t, crm_buf *out)
+{
+	if (t->ncols == 0)
+		return;
+	if (has_header(t)) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c)
+				crm_buf_putc(out, ',');
+			csv_field(out, t->cols[c].header, t->ncols == 1);
+		}
+		crm_buf_puts(out, "\r\n");
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c)
+				crm_buf_putc(out, ',');
+			csv_field(out, cell(&t->rows[r], c), t->ncols == 1);
+		}
+		crm_buf_puts(out, "\r\n");
+	}
+}
