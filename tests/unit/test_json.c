@@ -118,9 +118,13 @@ Test(json, doubles)
 
 Test(json, decimal_comma_locale_does_not_leak)
 {
-	/* Only when such a locale is installed; C.UTF-8 keeps the point anyway. */
+	/*
+	 * Only meaningful where such a locale is installed (C.UTF-8 keeps the
+	 * point anyway). No cr_skip_test: its longjmp leaks Criterion's own
+	 * memory, which would hide real leaks under valgrind.
+	 */
 	if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") && !setlocale(LC_NUMERIC, "fr_FR.UTF-8"))
-		cr_skip_test("no decimal-comma locale installed");
+		return;
 	cr_expect_str_eq(num(1.5), "1.5");
 	setlocale(LC_NUMERIC, "C");
 }
