@@ -128,12 +128,4 @@ const char *crm_schema_enum_from_label(const crm_schema *s, const char *path,
  */
 int crm_schema_find_by_label(const crm_schema *s, const char *label, char **path_out);
 
-/*
- * The nearest of `n` candidate strings to `word` by edit distance (letters
- * swapped count once, ASCII case is ignored), or NULL when none is close
- * enough to be a likely typo. For "did you mean" hints elsewhere (commands,
- * team ids). Borrowed from `cands`.
- */
-const char *crm_suggest(const char *word, const char *const *cands, size_t n);
-
 #endif
