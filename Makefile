@@ -5,7 +5,7 @@ CC      ?= cc
 PKGS     = yaml-0.1 libgit2
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
-           -Wwrite-strings -Wno-unused-parameter
+           -Wwrite-strings -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS += -Iinclude -MMD -MP -DCRM_SCHEMA_DIR='"$(PREFIX)/share/crm"'
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
@@ -18,7 +18,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 E2E_SRC  := $(wildcard tests/e2e/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_schema.o
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 E2E_OBJ  := $(filter-out $(BUILD)/tests/e2e/e2e_main.o,$(E2E_SRC:%.c=$(BUILD)/%.o))
 
@@ -32,6 +32,17 @@ all: $(CRM)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+# The default schema is compiled in, so that `crm init` works wherever crm is.
+$(BUILD)/gen/default_schema.c: schema/customer.schema.yaml
+	@mkdir -p $(dir $@)
+	{ echo 'const unsigned char crm_default_schema[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0};'; \
+	  echo 'const unsigned long crm_default_schema_len = sizeof crm_default_schema - 1;'; } > $@
+
+$(BUILD)/gen/default_schema.o: $(BUILD)/gen/default_schema.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIBCRM): $(LIB_OBJ)
 	@rm -f $@

@@ -68,6 +68,7 @@ void crm_buf_grow(crm_buf *b, size_t extra)
 		cap *= 2;
 	b->ptr = crm_xrealloc(b->ptr, cap);
 	b->cap = cap;
+	b->ptr[b->len] = '\0';
 }
 
 void crm_buf_put(crm_buf *b, const void *data, size_t len)

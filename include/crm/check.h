@@ -1,0 +1,27 @@
+#ifndef CRM_CHECK_H
+#define CRM_CHECK_H
+/*
+ * Checking a whole book (crm validate): crm.yaml, the schema, every record
+ * (or the ones named), and what no single file can tell: ids unique across
+ * the book. Results of unchanged records come from a cache under .git/crm/,
+ * keyed by each file's size, times and inode and by the schema and
+ * crm.yaml, so a second run over an unchanged book reads no record.
+ */
+#include <stddef.h>
+
+#include "crm/book.h"
+#include "crm/error.h"
+
+typedef struct {
+	size_t records;  /* how many records were checked */
+	size_t cached;   /* of which answered from the cache */
+} crm_check_stats;
+
+/*
+ * Check the records at `paths` (book-relative or absolute; all records when
+ * n is 0) and append every problem to diags. Returns the number of errors.
+ */
+int crm_check_book(crm_book *b, const char *const *paths, size_t n, crm_diags *diags,
+		   crm_check_stats *stats);
+
+#endif

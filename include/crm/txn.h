@@ -1,0 +1,57 @@
+#ifndef CRM_TXN_H
+#define CRM_TXN_H
+/*
+ * The one shape of every change to a book: lock, read, change, validate,
+ * write atomically, commit, unlock. A transaction that fails leaves the book
+ * as it was: no file changed, no commit.
+ *
+ *	crm_txn_begin(&t, book, "tag 202405001");
+ *	crm_txn_open(t, "202405001", &rec);      // the record, owned by t
+ *	crm_edit_append(&rec->doc, "tags", ...);
+ *	crm_txn_commit(t, "tag 202405001: 高意向");
+ *	crm_txn_free(t);                          // unlocks
+ */
+#include <stddef.h>
+
+#include "crm/book.h"
+#include "crm/record.h"
+
+struct crm_repo;
+
+typedef struct {
+	crm_book *book;          /* borrowed */
+	struct crm_repo *repo;   /* the book's repository */
+	crm_entry *entries;      /* the records found at begin */
+	size_t nentries;
+	crm_record **records;    /* records opened or added; owned */
+	size_t nrecords;
+	crm_diags diags;         /* why the last commit was refused */
+} crm_txn;
+
+/* Open the repository, take the book lock and scan the records. */
+int crm_txn_begin(crm_txn **out, crm_book *b, const char *what);
+void crm_txn_free(crm_txn *t);
+
+/* Resolve `who` (crm_record_resolve) and read its record, owned by t. */
+int crm_txn_open(crm_txn *t, const char *who, crm_record **out);
+/* Add a new record (t takes ownership). CRM_EFAIL if its id is taken. */
+int crm_txn_add(crm_txn *t, crm_record *r);
+
+/*
+ * Check every changed record (crm_record_check); when one has errors,
+ * refuse with CRM_EINVALID and leave them in t->diags. Otherwise write each
+ * changed file atomically and commit them in one commit with `message`,
+ * authored by `author` (a team member; NULL = "me"). If the commit fails, the
+ * files are put back. Returns 0, 1 when nothing changed (no commit), or a
+ * negative error.
+ */
+int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message);
+
+/*
+ * Who "me" is: crm.user in .git/config (set by `crm setup --user`), else the
+ * team member whose email or name matches git's user.email / user.name.
+ * CRM_EFAIL with a hint to run `crm setup --user ID` when neither works.
+ */
+int crm_whoami(const crm_member **out, crm_book *b, struct crm_repo *repo);
+
+#endif

@@ -1,0 +1,9 @@
+/* placeholder until the command lands */
+#include "cmd.h"
+
+static int run(crm_ctx *ctx, int argc, char **argv)
+{
+	return cmd_error("'list' is not available in this build");
+}
+
+const crm_cmd cmd_list = {"list", "", "(coming)", "", run};

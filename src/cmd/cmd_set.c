@@ -1,0 +1,159 @@
+/* crm set WHO PATH=VALUE...: set, append (+=), remove (-=) or unset (PATH=) fields. */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/buf.h"
+#include "crm/edit.h"
+#include "crm/emit.h"
+#include "crm/record.h"
+#include "crm/schema.h"
+#include "crm/txn.h"
+#include "crm/value.h"
+
+/* Remove every item of the list at path equal to `val`; CRM_ENOTFOUND when none. */
+static int remove_items(crm_record *r, const char *path, const crm_node *val)
+{
+	int removed = 0;
+	for (;;) {
+		const crm_node *seq = crm_node_at(r->doc->root, path);
+		if (!seq || seq->kind != CRM_NODE_SEQ)
+			break;
+		long at = -1;
+		for (size_t i = 0; i < seq->n && at < 0; i++)
+			if (crm_node_equal(seq->items[i], val) ||
+			    (seq->items[i]->kind == CRM_NODE_SCALAR && val->kind == CRM_NODE_SCALAR &&
+			     !strcmp(seq->items[i]->value, val->value)))
+				at = (long)i;
+		if (at < 0)
+			break;
+		char *ip = crm_xasprintf("%s[%ld]", path, at);
+		int rc = crm_edit_unset(&r->doc, ip);
+		free(ip);
+		if (rc)
+			return rc;
+		removed++;
+	}
+	return removed ? 0 : crm_error_set(CRM_ENOTFOUND, "%s has no item '%s'", path, val->value ? val->value : "");
+}
+
+/* Apply one PATH=VALUE, PATH+=VALUE or PATH-=VALUE to r. */
+int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const char *arg);
+
+int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return crm_error_set(CRM_EUSAGE, "'%s' is not PATH=VALUE, PATH+=VALUE or PATH-=VALUE", arg);
+	char op = (eq[-1] == '+' || eq[-1] == '-') ? eq[-1] : '=';
+	char *path = crm_xstrndup(arg, (size_t)(eq - arg) - (op != '='));
+	const char *text = eq + 1;
+	char **keys;
+	long *idx;
+	int n = crm_path_split(path, &keys, &idx), rc;
+	crm_path_free(keys, idx, n);
+	if (n < 0) {
+		rc = crm_error_set(CRM_EUSAGE, "'%s' is not a field path (e.g. needs.budget.max, contacts[0].phone)", path);
+		goto done;
+	}
+	if (!strcmp(path, "id")) {
+		rc = crm_error_set(CRM_EFAIL, "the id is the file name and cannot be set; add a new customer instead");
+		goto done;
+	}
+	if (op == '=' && !*text) {
+		rc = crm_edit_unset(&r->doc, path);
+		if (rc == CRM_ENOTFOUND)
+			rc = 0, crm_error_clear();
+		goto done;
+	}
+	crm_node *val = NULL;
+	if (op == '=') {
+		rc = crm_value_parse(&val, s, path, text, ctx->today);
+		if (!rc)
+			rc = crm_edit_set(&r->doc, path, val, crm_record_order);
+	} else {
+		char *item = crm_xasprintf("%s[0]", path);
+		rc = crm_value_parse(&val, s, item, text, ctx->today);
+		free(item);
+		if (!rc && op == '+')
+			rc = crm_edit_append(&r->doc, path, val, crm_record_order);
+		else if (!rc)
+			rc = remove_items(r, path, val);
+	}
+	crm_node_free(val);
+done:
+	free(path);
+	return rc;
+}
+
+static int run(crm_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{0}};
+	int c;
+	while ((c = cmd_getopt(&cmd_set, argc, argv, "+", opts)) != -1)
+		if (c == '?')
+			return 2;
+	if (argc - optind < 2)
+		return cmd_usage_error(&cmd_set, "name a customer and at least one PATH=VALUE");
+	const char *who = argv[optind];
+	for (int i = optind + 1; i < argc; i++)
+		if (!strchr(argv[i], '=') || argv[i][0] == '=')
+			return cmd_usage_error(&cmd_set, "'%s' is not PATH=VALUE, PATH+=VALUE or PATH-=VALUE",
+					       argv[i]);
+	crm_book *b;
+	int rc = cmd_open_book(ctx, &b);
+	if (rc)
+		return rc;
+	crm_txn *t = NULL;
+	crm_record *r;
+	const crm_schema *s;
+	crm_diags sd = {0};
+	int e = crm_book_schema(b, &s, &sd);
+	if (!e)
+		e = crm_txn_begin(&t, b, "set");
+	if (!e)
+		e = crm_txn_open(t, who, &r);
+	if (e) {
+		cmd_print_diags(&sd);
+		if (t)
+			cmd_print_diags(&t->diags);
+		rc = cmd_fail(e);
+		goto done;
+	}
+	crm_buf msg = CRM_BUF_INIT;
+	crm_buf_printf(&msg, "set %s:", r->id);
+	for (int i = optind + 1; i < argc && !e; i++) {
+		e = cmd_apply_assignment(ctx, s, r, argv[i]);
+		crm_buf_printf(&msg, " %s", argv[i]);
+	}
+	if (!e) {
+		e = crm_txn_commit(t, NULL, msg.ptr);
+		if (e == 1) {
+			cmd_note("%s: nothing changed", r->id);
+			e = 0;
+		}
+	}
+	if (e) {
+		cmd_print_diags(&t->diags);
+		rc = cmd_fail(e);
+	}
+	crm_buf_free(&msg);
+done:
+	crm_diags_free(&sd);
+	crm_txn_free(t);
+	crm_book_free(b);
+	return rc;
+}
+
+const crm_cmd cmd_set = {
+	"set", "WHO PATH=VALUE...",
+	"change fields: set (a.b=v), append (tags+=v), remove (tags-=v), unset (a.b=)",
+	"  WHO           an id, a unique id prefix, or a unique part of the name\n"
+	"  PATH=VALUE    set a field; paths use dots and list indexes: needs.budget.max,\n"
+	"                contacts[0].phone (an index past the end is an error: use +=)\n"
+	"  PATH+=VALUE   append to a list\n"
+	"  PATH-=VALUE   remove an item from a list\n"
+	"  PATH=         remove the field\n",
+	run,
+};

@@ -1,0 +1,199 @@
+#include "crm/txn.h"
+#include "crm/buf.h"
+#include "crm/history.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int crm_txn_begin(crm_txn **out, crm_book *b, const char *what)
+{
+	crm_txn *t = crm_xcalloc(1, sizeof *t);
+	*out = NULL;
+	t->book = b;
+	int rc = crm_repo_open(&t->repo, b->root);
+	if (rc)
+		goto fail;
+	rc = crm_book_lock(b, what);
+	if (rc)
+		goto fail;
+	/* scan after locking: another crm may have just added a record */
+	rc = crm_book_scan(b, &t->entries, &t->nentries);
+	if (rc)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	crm_txn_free(t);
+	return rc;
+}
+
+void crm_txn_free(crm_txn *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nrecords; i++)
+		crm_record_free(t->records[i]);
+	free(t->records);
+	crm_entries_free(t->entries, t->nentries);
+	crm_diags_free(&t->diags);
+	crm_repo_free(t->repo);
+	crm_book_unlock(t->book);
+	free(t);
+}
+
+static void keep(crm_txn *t, crm_record *r)
+{
+	t->records = crm_xrealloc(t->records, (t->nrecords + 1) * sizeof *t->records);
+	t->records[t->nrecords++] = r;
+}
+
+int crm_txn_open(crm_txn *t, const char *who, crm_record **out)
+{
+	size_t i;
+	*out = NULL;
+	int rc = crm_record_resolve(t->book, t->entries, t->nentries, who, &i);
+	if (rc)
+		return rc;
+	if (t->entries[i].symlink)
+		return crm_error_set(CRM_EFAIL, "%s is a symbolic link; crm never writes through links",
+				     t->entries[i].path);
+	crm_record *r;
+	rc = crm_record_load(&r, t->book, &t->entries[i], &t->diags);
+	if (rc)
+		return rc;
+	keep(t, r);
+	*out = r;
+	return 0;
+}
+
+int crm_txn_add(crm_txn *t, crm_record *r)
+{
+	for (size_t i = 0; i < t->nentries; i++)
+		if (strcmp(t->entries[i].id, r->id) == 0) {
+			int rc = crm_error_set(CRM_EFAIL, "id '%s' is taken by %s", r->id, t->entries[i].path);
+			crm_record_free(r);
+			return rc;
+		}
+	char *abs = crm_book_abs(t->book, r->path);
+	struct stat st;
+	bool exists = lstat(abs, &st) == 0;
+	free(abs);
+	if (exists) {
+		int rc = crm_error_set(CRM_EFAIL, "%s exists already", r->path);
+		crm_record_free(r);
+		return rc;
+	}
+	keep(t, r);
+	return 0;
+}
+
+int crm_whoami(const crm_member **out, crm_book *b, crm_repo *repo)
+{
+	char *user = NULL, *name = NULL, *email = NULL;
+	*out = NULL;
+	if (crm_repo_config_get(repo, "crm.user", &user) == 0 && user) {
+		const crm_member *m = crm_config_member(b->config, user);
+		if (!m) {
+			int rc = crm_error_set(CRM_EFAIL,
+					       "this clone is set up for '%s', who is not in the team of "
+					       "crm.yaml; run 'crm setup --user ID'", user);
+			free(user);
+			return rc;
+		}
+		free(user);
+		*out = m;
+		return 0;
+	}
+	crm_repo_identity(repo, &name, &email);
+	const crm_member *m = crm_config_member_by_identity(b->config, name, email);
+	free(name);
+	free(email);
+	if (!m) {
+		char *team = crm_config_team_list(b->config);
+		int rc = crm_error_set(CRM_EFAIL,
+				       "crm does not know who you are; run 'crm setup --user ID' "
+				       "with your id from the team in crm.yaml (%s)", team);
+		free(team);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+/* Put the files back as they were before the failed commit. */
+static void rollback(crm_txn *t, size_t written)
+{
+	for (size_t i = 0; i < written && i < t->nrecords; i++) {
+		crm_record *r = t->records[i];
+		char *abs = crm_book_abs(t->book, r->path);
+		if (r->orig)
+			crm_write_atomic(abs, r->orig, r->orig_len);
+		else
+			unlink(abs);
+		free(abs);
+	}
+}
+
+int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
+{
+	int rc = 0;
+	size_t nchanged = 0;
+	for (size_t i = 0; i < t->nrecords; i++) {
+		crm_record *r = t->records[i];
+		if (!crm_record_changed(r))
+			continue;
+		nchanged++;
+		crm_record_check(t->book, r, &t->diags);
+	}
+	if (crm_diags_errors(&t->diags))
+		return crm_error_set(CRM_EINVALID, "the change would make a record invalid; nothing written");
+	if (!nchanged)
+		return 1;
+	if (!author) {
+		rc = crm_whoami(&author, t->book, t->repo);
+		if (rc)
+			return rc;
+	}
+	size_t npaths = 0, written = 0;
+	const char **paths = crm_xcalloc(t->nrecords + 1, sizeof *paths);
+	for (size_t i = 0; i < t->nrecords; i++, written++) {
+		crm_record *r = t->records[i];
+		if (!crm_record_changed(r))
+			continue;
+		char *abs = crm_book_abs(t->book, r->path);
+		rc = crm_write_atomic(abs, r->doc->src, r->doc->len);
+		free(abs);
+		if (rc) {
+			rollback(t, written);
+			goto done;
+		}
+		paths[npaths++] = r->path;
+	}
+	char *email = author->email && *author->email ? crm_xstrdup(author->email) : NULL;
+	if (!email) {
+		char *n = NULL;
+		crm_repo_identity(t->repo, &n, &email);
+		free(n);
+		if (!email)
+			email = crm_xasprintf("%s@crm", author->id);
+	}
+	rc = crm_repo_commit(t->repo, paths, npaths, author->name, email, message, NULL);
+	free(email);
+	if (rc < 0) {
+		/* restore the files; what the command wrote must not stay uncommitted */
+		const char *msg = crm_error_last();
+		char *keepmsg = crm_xstrdup(msg);
+		rollback(t, written);
+		crm_error_set(rc, "%s", keepmsg);
+		free(keepmsg);
+	} else {
+		rc = 0;
+	}
+done:
+	free(paths);
+	return rc;
+}
