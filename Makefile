@@ -20,7 +20,7 @@ E2E_SRC  := $(wildcard tests/e2e/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_schema.o
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
-E2E_OBJ  := $(filter-out $(BUILD)/tests/e2e/e2e_main.o,$(E2E_SRC:%.c=$(BUILD)/%.o))
+E2E_OBJ  := $(E2E_SRC:%.c=$(BUILD)/%.o)
 
 LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm

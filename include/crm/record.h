@@ -63,4 +63,23 @@ void crm_names_free(char **names, size_t n);
  */
 int crm_record_check(crm_book *b, const crm_record *r, crm_diags *diags);
 
+/* A customer's open next action; the strings are borrowed from the record. */
+typedef struct {
+	const char *date;     /* YYYY-MM-DD, never NULL when there is one */
+	const char *action;   /* may be "" */
+	const char *by;       /* may be NULL */
+	const char *priority; /* of the follow-up that set it; may be NULL */
+	size_t followup;      /* index of that follow-up in followups */
+} crm_next;
+
+/*
+ * The open next action (SPEC §3): the `next` of the latest follow-up (latest
+ * date; on a tie, the later in the list), unless the stage is won or lost.
+ * Returns true and fills *out when there is one.
+ */
+bool crm_record_next(const crm_record *r, crm_next *out);
+
+/* Index of the latest follow-up (same rule), or -1 when there is none. */
+long crm_record_latest_followup(const crm_record *r);
+
 #endif

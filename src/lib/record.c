@@ -276,3 +276,41 @@ int crm_record_check(crm_book *b, const crm_record *r, crm_diags *d)
 	}
 	return (int)(crm_diags_errors(d) - before);
 }
+
+long crm_record_latest_followup(const crm_record *r)
+{
+	const crm_node *fu = crm_node_get(r->doc->root, "followups");
+	long best = -1;
+	const char *bd = NULL;
+	for (size_t i = 0; fu && fu->kind == CRM_NODE_SEQ && i < fu->n; i++) {
+		const char *d = crm_node_str(fu->items[i], "date");
+		if (!d)
+			continue;
+		if (!bd || strcmp(d, bd) >= 0) {
+			bd = d;
+			best = (long)i;
+		}
+	}
+	return best;
+}
+
+bool crm_record_next(const crm_record *r, crm_next *out)
+{
+	const char *stage = crm_record_str(r, "stage");
+	if (stage && (!strcmp(stage, "won") || !strcmp(stage, "lost")))
+		return false;
+	long i = crm_record_latest_followup(r);
+	if (i < 0)
+		return false;
+	const crm_node *f = crm_node_get(r->doc->root, "followups")->items[i];
+	const crm_node *next = crm_node_get(f, "next");
+	const char *date = crm_node_str(next, "date");
+	if (!date)
+		return false;
+	out->date = date;
+	out->action = crm_node_str(next, "action") ? crm_node_str(next, "action") : "";
+	out->by = crm_node_str(next, "by");
+	out->priority = crm_node_str(f, "priority");
+	out->followup = (size_t)i;
+	return true;
+}
