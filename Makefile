@@ -69,21 +69,26 @@ unit: $(UNIT_BIN)
 e2e: $(CRM) $(BUILD)/tests/e2e/e2e
 	CRM_BIN=$(abspath $(CRM)) CRM_SRC=$(abspath .) $(BUILD)/tests/e2e/e2e --jobs 2
 
-# check: the whole suite, then again under ASan/UBSan.
-check: deps
+# check: install what is missing, then the whole suite, again under
+# ASan/UBSan, and the valgrind run. Sub-makes, so that flags from pkg-config
+# are read after deps.sh has installed the packages.
+check:
+	@sh tools/deps.sh
 	$(MAKE) unit e2e
-	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
-	        LDFLAGS='-fsanitize=address,undefined' unit e2e
+	$(MAKE) sanitize
+	$(MAKE) valgrind
 test: check
 
 sanitize:
-	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	        LDFLAGS='-fsanitize=address,undefined' unit e2e
 
 valgrind: $(CRM)
 	sh tests/valgrind.sh $(abspath $(CRM))
 
-demo: deps $(CRM)
+demo:
+	@sh tools/deps.sh
+	$(MAKE) $(CRM)
 	sh tools/demo.sh $(abspath $(CRM))
 
 bench: $(CRM)
