@@ -1,0 +1,196 @@
+#ifndef CRM_HISTORY_H
+#define CRM_HISTORY_H
+/*
+ * History: the book's git repository, through libgit2.
+ *
+ * A crm_repo is one open repository with a working tree. Every function
+ * returns 0 on success or a negative CRM_E* code with a message (see
+ * crm/error.h); a few return a positive value for a second kind of success,
+ * said at the function. Nothing here prints or exits.
+ *
+ * Paths are relative to the top of the working tree and '/'-separated
+ * ("customers/2024/05/202405001.yaml"). A path that is absolute, empty, has
+ * an empty, "." or ".." component, or goes into ".git" is refused
+ * (CRM_EINVALID): nothing in this layer reaches outside the book.
+ *
+ * Strings handed back through out-parameters are the caller's, freed with
+ * free() or the *_free function named at the function; `const char *`
+ * returns are borrowed from the crm_repo and live as long as it.
+ */
+#include <stddef.h>
+
+struct git_repository;
+
+typedef struct crm_repo crm_repo;
+
+/*
+ * Open the repository whose working tree is exactly `workdir`: no search
+ * upward, so a folder inside some other repository is never taken for a book
+ * (CRM_ENOTFOUND when `workdir` is not the top of a working tree; bare
+ * repositories are refused). Initialises libgit2 for the life of the handle.
+ * Free with crm_repo_free.
+ */
+int crm_repo_open(crm_repo **out, const char *workdir);
+
+/*
+ * `git init` a new non-bare repository at `workdir` (created when missing)
+ * with HEAD on the unborn branch `main`, and return it open. CRM_EFAIL when a
+ * repository is already there (it is left alone). Free with crm_repo_free.
+ */
+int crm_repo_init(crm_repo **out, const char *workdir);
+
+/* Close the repository and release libgit2. Accepts NULL. */
+void crm_repo_free(crm_repo *r);
+
+/* The .git directory, absolute, ending in '/' (borrowed). */
+const char *crm_repo_gitdir(const crm_repo *r);
+
+/* The top of the working tree, absolute, ending in '/' (borrowed). */
+const char *crm_repo_workdir(const crm_repo *r);
+
+/*
+ * The libgit2 repository underneath (borrowed), for layers that need more
+ * than this header offers (sync, merge). Do not free it.
+ */
+struct git_repository *crm_repo_git(crm_repo *r);
+
+/* What crm_repo_commit returns besides failure. */
+enum {
+	CRM_COMMIT_DONE = 0,        /* committed, index updated */
+	CRM_COMMIT_NOTHING = 1,     /* the tree equals HEAD's: no commit made */
+	CRM_COMMIT_INDEX_STALE = 2, /* committed, but the index could not be written */
+};
+
+/*
+ * Commit exactly `paths` as they are now in the working tree, on top of
+ * HEAD: a path whose file exists is added or updated (blob through the
+ * repository's filters, mode 100644, 100755 when executable, 120000 for a
+ * symlink), a missing one is removed; a directory is refused (CRM_EINVALID).
+ * Nothing else goes in the commit, whatever else is staged. Only the trees
+ * along the changed paths are rewritten, so the cost does not grow with the
+ * size of the book.
+ *
+ * Author and committer are `name` <`email`> (when either is NULL, git's
+ * user.name/user.email; CRM_EUSAGE when those are unset too), dated now or
+ * by GIT_AUTHOR_DATE / GIT_COMMITTER_DATE when set ("@1700000000 +0800",
+ * "1700000000 +0800" or "2024-05-01T09:30:00+08:00"). The message is cleaned
+ * up as `git commit -m` does; an empty one is CRM_EUSAGE.
+ *
+ * HEAD may be unborn (the first commit, on whatever branch HEAD names) or
+ * detached. The branch moves by compare-and-swap: if another process
+ * committed between our reading HEAD and moving it, the tree is rebuilt on
+ * the new HEAD and tried again (a few times, then CRM_ECONFLICT), so the other
+ * commit is never dropped.
+ *
+ * Returns CRM_COMMIT_DONE, or CRM_COMMIT_NOTHING when the new tree equals
+ * HEAD's (no commit; an unborn HEAD and no files to add count as nothing).
+ * Afterwards the index entries of `paths` are set to what was committed
+ * (so `git status` is clean for them), other entries untouched. That update
+ * comes after the commit, because the commit is what matters: when the
+ * index cannot be written (another git holds index.lock) the commit stands,
+ * and the return is CRM_COMMIT_INDEX_STALE with a message saying so; `git
+ * status` then shows those paths as staged changes until the next `git add`.
+ *
+ * out_oid, when not NULL, receives the new commit's hex id (41 bytes with
+ * the NUL); with CRM_COMMIT_NOTHING it receives HEAD's (or "" when unborn).
+ */
+int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const char *name,
+		    const char *email, const char *message, char *out_oid);
+
+/*
+ * Who git says I am: user.name and user.email from the repository's config,
+ * then the global one (~/.gitconfig, XDG) and the system one. Either is set
+ * to NULL when unset. The caller frees both.
+ */
+int crm_repo_identity(crm_repo *r, char **name, char **email);
+
+/*
+ * Read a value from the repository's own .git/config only (per-clone settings
+ * such as "crm.user"). *out is NULL when unset. The caller frees *out.
+ */
+int crm_repo_config_get(crm_repo *r, const char *key, char **out);
+
+/* Write a value to the repository's own .git/config (replacing it). */
+int crm_repo_config_set(crm_repo *r, const char *key, const char *value);
+
+/* One changed file: its path and 'M' (modified), 'A' (new) or 'D' (deleted). */
+typedef struct {
+	char *path;
+	char status;
+} crm_change;
+
+/*
+ * Files whose working-tree state differs from HEAD under `prefix` (a folder
+ * such as "customers/", or "" for everything), whatever the index says: a
+ * file staged and then changed back is not listed. Untracked files count as
+ * 'A' (ignored ones do not). Sorted by path. The caller frees the array with
+ * crm_changes_free(*out, *n).
+ */
+int crm_repo_changes(crm_repo *r, const char *prefix, crm_change **out, size_t *n);
+void crm_changes_free(crm_change *v, size_t n); /* accepts NULL */
+
+/*
+ * One commit in a history. `path` is where the file was in that commit (NULL
+ * in crm_repo_log); `content` is the file's bytes there, NUL-terminated for
+ * convenience (content_len excludes the NUL), or NULL when the commit deleted
+ * it (and always in crm_repo_log). `time` is the author's, in epoch seconds,
+ * with `offset` minutes east of UTC. Every pointer is owned by the array.
+ */
+typedef struct {
+	char oid[41];
+	char *author;
+	char *email;
+	long long time;
+	int offset;
+	char *summary; /* first paragraph of the message, on one line */
+	char *content;
+	size_t content_len;
+	char *path;
+} crm_version;
+
+/*
+ * The history of one file from HEAD, newest first: the commits that changed
+ * it (its blob or mode differs from every parent's; in a root commit, being
+ * there is a change), including the one that deleted it. Renames are
+ * followed: where the file appears in a commit but not in its first parent,
+ * a file removed in that commit with the same blob (preferably also the same
+ * file name) or, failing that, the same file name is taken as its old path,
+ * and the walk continues with it. `limit` caps the count (0 = all). An
+ * unborn HEAD or a path that never existed gives 0 entries. The caller frees
+ * the array with crm_versions_free(*out, *n).
+ */
+int crm_repo_file_history(crm_repo *r, const char *path, size_t limit, crm_version **out,
+			  size_t *n);
+
+/*
+ * The book's commits from HEAD, newest first (topological, then by time),
+ * at most `limit` (0 = all); content and path are NULL. Free as above.
+ */
+int crm_repo_log(crm_repo *r, size_t limit, crm_version **out, size_t *n);
+void crm_versions_free(crm_version *v, size_t n); /* accepts NULL */
+
+/*
+ * The bytes of `path` at HEAD, NUL-terminated (len excludes the NUL); the
+ * caller frees *out. CRM_ENOTFOUND when HEAD is unborn or has no such file.
+ */
+int crm_repo_read_head(crm_repo *r, const char *path, char **out, size_t *len);
+
+/*
+ * Install the hook `name` ("pre-commit") with the text `script` in the
+ * repository's hooks folder (.git/hooks), mode 0755, written to a temporary
+ * file and renamed. An identical hook is left as it is; a different one that
+ * is there already is kept as `NAME.crm-saved` the first time (later
+ * installs replace the hook without saving again). Note that git runs hooks
+ * from core.hooksPath instead when that is set.
+ */
+int crm_repo_install_hook(crm_repo *r, const char *name, const char *script);
+
+/*
+ * Declare the merge driver `driver` in .git/config: merge.DRIVER.name =
+ * `description`, merge.DRIVER.driver = `command` (a command line with git's
+ * %O %A %B %P placeholders). .gitattributes says which files use it.
+ */
+int crm_repo_set_merge_driver(crm_repo *r, const char *driver, const char *description,
+			      const char *command);
+
+#endif

@@ -1,0 +1,1259 @@
+/*
+ * History: the book's git repository through libgit2 (see crm/history.h).
+ *
+ * The commit path is the one that must be fast in a book of ten thousand
+ * records: it never reads the index or the working tree beyond the paths it
+ * is given, and rewrites only the trees on the way from the root to each of
+ * them. The branch is moved by compare-and-swap, so a commit made by someone
+ * else in between is never lost: we rebuild on top of it and try again.
+ */
+#include "crm/history.h"
+#include "crm/buf.h"
+#include "crm/error.h"
+
+#include <git2.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct crm_repo {
+	git_repository *git;
+};
+
+/* How many times a commit is rebuilt when the branch moved under it. */
+#define COMMIT_ATTEMPTS 20
+
+/* Internal: try_commit lost the race for the branch; build again. */
+#define RETRY 100
+
+/* Our code for a libgit2 one. */
+static int map_git_code(int gitcode)
+{
+	switch (gitcode) {
+	case GIT_ENOTFOUND:
+	case GIT_EUNBORNBRANCH:
+		return CRM_ENOTFOUND;
+	case GIT_ELOCKED:
+		return CRM_ELOCKED;
+	case GIT_EMODIFIED:
+		return CRM_ECONFLICT;
+	case GIT_EINVALIDSPEC:
+		return CRM_EINVALID;
+	default:
+		return CRM_EFAIL;
+	}
+}
+
+/* libgit2's last message (borrowed). */
+static const char *git_msg(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message ? e->message : "libgit2 error";
+}
+
+/* Set "WHAT: libgit2's message" and return the mapped code. */
+static int git_fail(int gitcode, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int git_fail(int gitcode, const char *fmt, ...)
+{
+	crm_buf b = CRM_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	crm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	int code = map_git_code(gitcode);
+	crm_error_set(code, "%s: %s", crm_buf_cstr(&b), git_msg());
+	crm_buf_free(&b);
+	return code;
+}
+
+/* A path this layer accepts: relative, '/'-separated, no "", ".", "..", ".git". */
+static int check_path(const char *path)
+{
+	if (!path || !*path || path[0] == '/' || path[strlen(path) - 1] == '/')
+		goto bad;
+	for (const char *p = path; *p;) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && !memcmp(p, "..", 2)) ||
+		    (len == 4 && !strncasecmp(p, ".git", 4)))
+			goto bad;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	return 0;
+bad:
+	return crm_error_set(CRM_EINVALID, "refusing path '%s': not a plain path inside the book",
+			     path ? path : "(null)");
+}
+
+/* ---- opening ---- */
+
+static int wrap(crm_repo **out, git_repository *git)
+{
+	crm_repo *r = crm_xcalloc(1, sizeof *r);
+	r->git = git;
+	*out = r;
+	return 0;
+}
+
+int crm_repo_open(crm_repo **out, const char *workdir)
+{
+	git_repository *git = NULL;
+	char *want = NULL, *have = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = git_libgit2_init()) < 0)
+		return git_fail(rc, "cannot initialise libgit2");
+	rc = git_repository_open_ext(&git, workdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		rc = crm_error_set(CRM_ENOTFOUND, "%s: not the top folder of a git repository",
+				   workdir);
+		goto done;
+	}
+	if (rc < 0) {
+		rc = git_fail(rc, "%s", workdir);
+		goto done;
+	}
+	if (git_repository_is_bare(git) || !git_repository_workdir(git)) {
+		rc = crm_error_set(CRM_ENOTFOUND, "%s: a bare git repository has no working tree",
+				   workdir);
+		goto done;
+	}
+	/* NO_SEARCH already keeps us from climbing; this also refuses the .git
+	 * folder itself and a core.worktree that points elsewhere. */
+	want = realpath(workdir, NULL);
+	have = realpath(git_repository_workdir(git), NULL);
+	if (!want || !have || strcmp(want, have)) {
+		rc = crm_error_set(CRM_ENOTFOUND, "%s: not the top of its repository's working tree",
+				   workdir);
+		goto done;
+	}
+	rc = wrap(out, git);
+	git = NULL;
+done:
+	free(want);
+	free(have);
+	if (rc < 0) {
+		git_repository_free(git);
+		git_libgit2_shutdown();
+	}
+	return rc;
+}
+
+int crm_repo_init(crm_repo **out, const char *workdir)
+{
+	git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository *git = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = git_libgit2_init()) < 0)
+		return git_fail(rc, "cannot initialise libgit2");
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_MKDIR |
+		     GIT_REPOSITORY_INIT_NO_REINIT;
+	opts.initial_head = "main";
+	rc = git_repository_init_ext(&git, workdir, &opts);
+	if (rc == GIT_EEXISTS) {
+		rc = crm_error_set(CRM_EFAIL, "%s: a git repository is already there", workdir);
+		goto done;
+	}
+	if (rc < 0) {
+		rc = git_fail(rc, "cannot create a git repository in %s", workdir);
+		goto done;
+	}
+	rc = wrap(out, git);
+	git = NULL;
+done:
+	if (rc < 0) {
+		git_repository_free(git);
+		git_libgit2_shutdown();
+	}
+	return rc;
+}
+
+void crm_repo_free(crm_repo *r)
+{
+	if (!r)
+		return;
+	git_repository_free(r->git);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+const char *crm_repo_gitdir(const crm_repo *r)
+{
+	return git_repository_path(r->git);
+}
+
+const char *crm_repo_workdir(const crm_repo *r)
+{
+	return git_repository_workdir(r->git);
+}
+
+struct git_repository *crm_repo_git(crm_repo *r)
+{
+	return r->git;
+}
+
+/* ---- signatures ---- */
+
+/* "+0800", "-05:30", "Z" → minutes east of UTC; 0 on success. */
+static int parse_tz(const char *s, int *off)
+{
+	while (*s == ' ')
+		s++;
+	if (*s == 'Z' && !s[1]) {
+		*off = 0;
+		return 0;
+	}
+	if ((*s != '+' && *s != '-') || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[2]))
+		return -1;
+	int sign = *s == '-' ? -1 : 1;
+	int hh = (s[1] - '0') * 10 + (s[2] - '0');
+	const char *m = s + 3;
+	if (*m == ':')
+		m++;
+	if (!isdigit((unsigned char)m[0]) || !isdigit((unsigned char)m[1]) || m[2])
+		return -1;
+	int mm = (m[0] - '0') * 10 + (m[1] - '0');
+	if (hh > 14 || mm > 59)
+		return -1;
+	*off = sign * (hh * 60 + mm);
+	return 0;
+}
+
+/*
+ * The date forms git's GIT_AUTHOR_DATE takes that scripts and tests use:
+ * "@SECONDS [TZ]", "SECONDS TZ", "YYYY-MM-DD[T ]HH:MM:SS[TZ]" (local time
+ * without a zone).
+ */
+static int parse_git_date(const char *s, long long *t, int *off)
+{
+	const char *p = s + (*s == '@');
+	if (isdigit((unsigned char)*p) && (*s == '@' || strchr(p, ' '))) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(p, &end, 10);
+		if (errno || (*end && *end != ' '))
+			return -1;
+		*t = v;
+		*off = 0;
+		return *end ? parse_tz(end, off) : 0;
+	}
+	struct tm tm = {0};
+	int n = 0;
+	char sep;
+	if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &sep,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 7 ||
+	    (sep != 'T' && sep != ' '))
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if (!s[n]) {
+		tm.tm_isdst = -1;
+		time_t local = mktime(&tm);
+		if (local == (time_t)-1)
+			return -1;
+		*t = local;
+		*off = (int)(tm.tm_gmtoff / 60);
+		return 0;
+	}
+	if (parse_tz(s + n, off) < 0)
+		return -1;
+	*t = (long long)timegm(&tm) - (long long)*off * 60;
+	return 0;
+}
+
+/* A signature for name/email dated now or by the environment variable `datevar`. */
+static int make_signature(git_signature **out, const char *name, const char *email,
+			  const char *datevar)
+{
+	const char *date = getenv(datevar);
+	int rc;
+	if (date && *date) {
+		long long t;
+		int off;
+		if (parse_git_date(date, &t, &off) < 0)
+			return crm_error_set(CRM_EUSAGE, "%s: invalid date '%s'", datevar, date);
+		rc = git_signature_new(out, name, email, (git_time_t)t, off);
+	} else {
+		rc = git_signature_now(out, name, email);
+	}
+	if (rc < 0)
+		return crm_error_set(CRM_EINVALID, "invalid identity '%s <%s>': %s", name, email,
+				     git_msg());
+	return 0;
+}
+
+/* ---- config ---- */
+
+/* A string from cfg, or NULL (rc 0) when unset. */
+static int config_string(git_config *cfg, const char *key, char **out)
+{
+	git_buf buf = GIT_BUF_INIT;
+	*out = NULL;
+	int rc = git_config_get_string_buf(&buf, cfg, key);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return git_fail(rc, "cannot read config %s", key);
+	*out = crm_xstrdup(buf.ptr);
+	git_buf_dispose(&buf);
+	return 0;
+}
+
+int crm_repo_identity(crm_repo *r, char **name, char **email)
+{
+	git_config *cfg = NULL;
+	*name = *email = NULL;
+	int rc = git_repository_config_snapshot(&cfg, r->git);
+	if (rc < 0)
+		return git_fail(rc, "cannot read git config");
+	if ((rc = config_string(cfg, "user.name", name)) < 0 ||
+	    (rc = config_string(cfg, "user.email", email)) < 0) {
+		free(*name);
+		*name = NULL;
+	}
+	git_config_free(cfg);
+	return rc;
+}
+
+/* The repository's own config file (.git/config). */
+static int local_config(git_config **out, crm_repo *r)
+{
+	git_config *all = NULL;
+	int rc = git_repository_config(&all, r->git);
+	if (rc == 0)
+		rc = git_config_open_level(out, all, GIT_CONFIG_LEVEL_LOCAL);
+	git_config_free(all);
+	if (rc < 0)
+		return git_fail(rc, "cannot open %sconfig", crm_repo_gitdir(r));
+	return 0;
+}
+
+int crm_repo_config_get(crm_repo *r, const char *key, char **out)
+{
+	git_config *local = NULL;
+	*out = NULL;
+	int rc = local_config(&local, r);
+	if (rc == 0)
+		rc = config_string(local, key, out);
+	git_config_free(local);
+	return rc;
+}
+
+int crm_repo_config_set(crm_repo *r, const char *key, const char *value)
+{
+	git_config *local = NULL;
+	int rc = local_config(&local, r);
+	if (rc == 0 && (rc = git_config_set_string(local, key, value)) < 0)
+		rc = git_fail(rc, "cannot set %s", key);
+	git_config_free(local);
+	return rc;
+}
+
+/* ---- commit ---- */
+
+/* One path to commit, as the working tree has it. */
+struct change {
+	const char *path; /* borrowed from the caller */
+	int present;      /* the file exists (else: remove it) */
+	git_oid id;       /* its blob, when present */
+	git_filemode_t mode;
+};
+
+static int cmp_change(const void *a, const void *b)
+{
+	return strcmp(((const struct change *)a)->path, ((const struct change *)b)->path);
+}
+
+/* Look at `c->path` in the working tree and store its blob. */
+static int read_workdir(git_repository *repo, struct change *c)
+{
+	char *full = crm_xasprintf("%s%s", git_repository_workdir(repo), c->path);
+	struct stat st;
+	int rc = 0;
+
+	if (lstat(full, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			c->present = 0;
+		else
+			rc = crm_error_errno(CRM_EIO, "%s", full);
+		goto done;
+	}
+	if (S_ISLNK(st.st_mode))
+		c->mode = GIT_FILEMODE_LINK;
+	else if (S_ISREG(st.st_mode))
+		c->mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+	else {
+		rc = crm_error_set(CRM_EINVALID, "%s: not a regular file", c->path);
+		goto done;
+	}
+	/* Through the repository's filters, as `git add` would store it, so
+	 * that the index entry written afterwards names the same blob. */
+	if ((rc = git_blob_create_from_workdir(&c->id, repo, c->path)) < 0) {
+		rc = git_fail(rc, "cannot store %s", c->path);
+		goto done;
+	}
+	c->present = 1;
+done:
+	free(full);
+	return rc;
+}
+
+/*
+ * Write the tree of one folder: `base` is its tree at HEAD (NULL when it has
+ * none), v[0..n) the changes below it, sorted, all starting with the folder's
+ * path, which is `off` bytes long (0 for the root). Subfolders with changes
+ * are rebuilt the same way; every other entry is kept as it is. *empty says
+ * the result has no entries: git keeps no empty folders, so the caller drops
+ * it (only the root is written empty).
+ */
+static int write_tree(git_oid *out, int *empty, git_repository *repo, const git_tree *base,
+		      const struct change *v, size_t n, size_t off)
+{
+	git_treebuilder *bld = NULL;
+	git_tree *sub = NULL;
+	char *name = NULL;
+	int rc = git_treebuilder_new(&bld, repo, base);
+	if (rc < 0) {
+		rc = git_fail(rc, "cannot build a tree");
+		goto done;
+	}
+	for (size_t i = 0; i < n;) {
+		const char *rest = v[i].path + off;
+		const char *slash = strchr(rest, '/');
+		if (!slash) {
+			if (v[i].present)
+				rc = git_treebuilder_insert(NULL, bld, rest, &v[i].id, v[i].mode);
+			else if (git_treebuilder_get(bld, rest))
+				rc = git_treebuilder_remove(bld, rest);
+			if (rc < 0) {
+				rc = git_fail(rc, "cannot put %s in its tree", v[i].path);
+				goto done;
+			}
+			i++;
+			continue;
+		}
+		/* The run of changes under the same subfolder (sorted: adjacent). */
+		size_t len = (size_t)(slash - rest), j = i + 1;
+		while (j < n && !strncmp(v[j].path + off, rest, len + 1))
+			j++;
+		name = crm_xstrndup(rest, len);
+		const git_tree_entry *e = git_treebuilder_get(bld, name);
+		int was_tree = e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
+		if (was_tree && (rc = git_tree_lookup(&sub, repo, git_tree_entry_id(e))) < 0) {
+			rc = git_fail(rc, "cannot read tree %.*s", (int)(off + len), v[i].path);
+			goto done;
+		}
+		git_oid id;
+		int sub_empty;
+		if ((rc = write_tree(&id, &sub_empty, repo, sub, v + i, j - i, off + len + 1)) < 0)
+			goto done;
+		git_tree_free(sub);
+		sub = NULL;
+		if (!sub_empty)
+			rc = git_treebuilder_insert(NULL, bld, name, &id, GIT_FILEMODE_TREE);
+		else if (was_tree)
+			rc = git_treebuilder_remove(bld, name);
+		if (rc < 0) {
+			rc = git_fail(rc, "cannot put folder %s in its tree", name);
+			goto done;
+		}
+		free(name);
+		name = NULL;
+		i = j;
+	}
+	*empty = git_treebuilder_entrycount(bld) == 0;
+	if ((!*empty || off == 0) && (rc = git_treebuilder_write(out, bld)) < 0)
+		rc = git_fail(rc, "cannot write a tree");
+done:
+	free(name);
+	git_tree_free(sub);
+	git_treebuilder_free(bld);
+	return rc;
+}
+
+/*
+ * Where HEAD leads: the name of the ref a commit moves (the branch, or
+ * "HEAD" itself when detached) and its tip; *unborn when the branch has no
+ * commit yet.
+ */
+static int head_target(git_repository *repo, char **refname, git_oid *tip, int *unborn)
+{
+	git_reference *ref = NULL;
+	char *name = crm_xstrdup("HEAD");
+	int rc = 0;
+
+	*unborn = 0;
+	for (int depth = 0;; depth++) {
+		git_reference_free(ref);
+		ref = NULL;
+		rc = git_reference_lookup(&ref, repo, name);
+		if (rc == GIT_ENOTFOUND && depth > 0) {
+			*unborn = 1;
+			rc = 0;
+			break;
+		}
+		if (rc < 0) {
+			rc = git_fail(rc, "cannot read %s", name);
+			break;
+		}
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+			git_oid_cpy(tip, git_reference_target(ref));
+			break;
+		}
+		if (depth == 5) {
+			rc = crm_error_set(CRM_EFAIL, "HEAD: symbolic references nested too deep");
+			break;
+		}
+		free(name);
+		name = crm_xstrdup(git_reference_symbolic_target(ref));
+	}
+	git_reference_free(ref);
+	if (rc < 0)
+		free(name);
+	else
+		*refname = name;
+	return rc;
+}
+
+/*
+ * One attempt: build the tree on the current HEAD, make the commit and move
+ * the branch if it still points where we started. Returns 0 (committed,
+ * *out set), CRM_COMMIT_NOTHING (*out = HEAD, *unborn_out when there is
+ * none), RETRY when the branch moved or was locked, or an error.
+ */
+static int try_commit(git_repository *repo, const struct change *v, size_t n,
+		      const git_signature *author, const git_signature *committer, const char *msg,
+		      git_oid *out, int *unborn_out)
+{
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_reference *moved = NULL;
+	char *refname = NULL, *logmsg = NULL;
+	git_oid tip, tree_id;
+	int unborn, empty, rc;
+
+	if ((rc = head_target(repo, &refname, &tip, &unborn)) < 0)
+		goto done;
+	*unborn_out = unborn;
+	if (!unborn) {
+		if ((rc = git_commit_lookup(&parent, repo, &tip)) < 0 ||
+		    (rc = git_commit_tree(&base, parent)) < 0) {
+			rc = git_fail(rc, "cannot read HEAD");
+			goto done;
+		}
+	}
+	if ((rc = write_tree(&tree_id, &empty, repo, base, v, n, 0)) < 0)
+		goto done;
+	if (unborn ? empty : git_oid_equal(&tree_id, git_tree_id(base))) {
+		if (!unborn)
+			git_oid_cpy(out, &tip);
+		rc = CRM_COMMIT_NOTHING;
+		goto done;
+	}
+	if ((rc = git_tree_lookup(&tree, repo, &tree_id)) < 0) {
+		rc = git_fail(rc, "cannot read the new tree");
+		goto done;
+	}
+	const git_commit *parents[1] = {parent};
+	rc = git_commit_create(out, repo, NULL, author, committer, NULL, msg, tree, unborn ? 0 : 1,
+			       parents);
+	if (rc < 0) {
+		rc = git_fail(rc, "cannot create the commit");
+		goto done;
+	}
+	/* The reflog line git itself writes: "commit: SUBJECT". */
+	logmsg = crm_xasprintf("commit%s: %.*s", unborn ? " (initial)" : "",
+			       (int)strcspn(msg, "\n"), msg);
+	if (unborn)
+		rc = git_reference_create(&moved, repo, refname, out, 0, logmsg);
+	else
+		rc = git_reference_create_matching(&moved, repo, refname, out, 1, &tip, logmsg);
+	if (rc < 0) {
+		int lost = rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED;
+		rc = git_fail(rc, "cannot move %s", refname);
+		if (lost)
+			rc = RETRY; /* the message stays, for when we give up */
+	}
+done:
+	git_reference_free(moved);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	free(refname);
+	free(logmsg);
+	return rc;
+}
+
+/*
+ * Set the index entries of the changed paths to what was committed. Returns
+ * 0, or an error (the index stays as it was) with a message.
+ */
+static int update_index(git_repository *repo, const struct change *v, size_t n)
+{
+	git_index *idx = NULL;
+	int rc = git_repository_index(&idx, repo);
+	if (rc == 0)
+		rc = git_index_read(idx, 0);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = v[i].present ? git_index_add_bypath(idx, v[i].path)
+				  : git_index_remove_bypath(idx, v[i].path);
+	if (rc == 0)
+		rc = git_index_write(idx);
+	if (rc < 0) {
+		/* Forget what was changed in memory: the file is the truth. */
+		if (idx)
+			git_index_read(idx, 1);
+		rc = git_fail(rc, "committed, but could not update the index (git status may show "
+				  "the committed files as changed until the next git add)");
+	}
+	git_index_free(idx);
+	return rc;
+}
+
+/* Sleep `ms` milliseconds. */
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const char *name,
+		    const char *email, const char *message, char *out_oid)
+{
+	git_repository *repo = r->git;
+	git_signature *author = NULL, *committer = NULL;
+	git_buf msg = GIT_BUF_INIT;
+	struct change *v = NULL;
+	char *cfg_name = NULL, *cfg_email = NULL;
+	git_oid id;
+	size_t n = 0;
+	int rc, unborn = 0;
+
+	if (out_oid)
+		out_oid[0] = '\0';
+	if ((rc = git_message_prettify(&msg, message ? message : "", 0, '#')) < 0) {
+		rc = git_fail(rc, "cannot read the commit message");
+		goto done;
+	}
+	if (msg.size == 0) {
+		rc = crm_error_set(CRM_EUSAGE, "empty commit message");
+		goto done;
+	}
+	if (!name || !email) {
+		if ((rc = crm_repo_identity(r, &cfg_name, &cfg_email)) < 0)
+			goto done;
+		name = name ? name : cfg_name;
+		email = email ? email : cfg_email;
+		if (!name || !email) {
+			rc = crm_error_set(CRM_EUSAGE, "who is committing? set git config user.name "
+						       "and user.email");
+			goto done;
+		}
+	}
+	if ((rc = make_signature(&author, name, email, "GIT_AUTHOR_DATE")) < 0 ||
+	    (rc = make_signature(&committer, name, email, "GIT_COMMITTER_DATE")) < 0)
+		goto done;
+
+	v = crm_xcalloc(npaths ? npaths : 1, sizeof *v);
+	for (size_t i = 0; i < npaths; i++) {
+		if ((rc = check_path(paths[i])) < 0)
+			goto done;
+		v[i].path = paths[i];
+	}
+	qsort(v, npaths, sizeof *v, cmp_change);
+	for (size_t i = 0; i < npaths; i++) /* drop repeats */
+		if (n == 0 || strcmp(v[n - 1].path, v[i].path))
+			v[n++] = v[i];
+	for (size_t i = 0; i < n; i++)
+		if ((rc = read_workdir(repo, &v[i])) < 0)
+			goto done;
+
+	for (int attempt = 1;; attempt++) {
+		rc = try_commit(repo, v, n, author, committer, msg.ptr, &id, &unborn);
+		if (rc != RETRY)
+			break;
+		if (attempt == COMMIT_ATTEMPTS) {
+			if (crm_error_code() == CRM_ELOCKED) { /* e.g. a stale .lock file */
+				rc = CRM_ELOCKED;
+				goto done;
+			}
+			rc = crm_error_set(CRM_ECONFLICT, "HEAD keeps moving: another process is "
+							  "committing; try again");
+			goto done;
+		}
+		/* Let the other writer finish; spread the retries of several. */
+		pause_ms(attempt + (long)(getpid() % 5));
+	}
+	if (rc < 0)
+		goto done;
+	if (out_oid && !(rc == CRM_COMMIT_NOTHING && unborn))
+		git_oid_tostr(out_oid, GIT_OID_HEXSZ + 1, &id);
+	if (update_index(repo, v, n) < 0 && rc == CRM_COMMIT_DONE)
+		rc = CRM_COMMIT_INDEX_STALE;
+done:
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_buf_dispose(&msg);
+	free(cfg_name);
+	free(cfg_email);
+	free(v);
+	return rc;
+}
+
+/* ---- reading HEAD ---- */
+
+/* HEAD's tree; CRM_ENOTFOUND when HEAD has no commit. */
+static int head_tree(git_repository *repo, git_tree **out)
+{
+	git_oid id;
+	git_commit *c = NULL;
+	*out = NULL;
+	int rc = git_reference_name_to_id(&id, repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return crm_error_set(CRM_ENOTFOUND, "HEAD: no commit yet");
+	if (rc < 0)
+		return git_fail(rc, "cannot read HEAD");
+	if ((rc = git_commit_lookup(&c, repo, &id)) < 0 || (rc = git_commit_tree(out, c)) < 0)
+		rc = git_fail(rc, "cannot read the HEAD commit");
+	git_commit_free(c);
+	return rc;
+}
+
+int crm_repo_read_head(crm_repo *r, const char *path, char **out, size_t *len)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = check_path(path)) < 0 || (rc = head_tree(r->git, &tree)) < 0)
+		goto done;
+	rc = git_tree_entry_bypath(&e, tree, path);
+	if (rc == GIT_ENOTFOUND || (rc == 0 && git_tree_entry_type(e) != GIT_OBJECT_BLOB)) {
+		rc = crm_error_set(CRM_ENOTFOUND, "%s: not a file in HEAD", path);
+		goto done;
+	}
+	if (rc < 0 || (rc = git_blob_lookup(&blob, r->git, git_tree_entry_id(e))) < 0) {
+		rc = git_fail(rc, "cannot read %s at HEAD", path);
+		goto done;
+	}
+	*len = (size_t)git_blob_rawsize(blob);
+	*out = crm_xmalloc(*len + 1);
+	memcpy(*out, git_blob_rawcontent(blob), *len);
+	(*out)[*len] = '\0';
+done:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	return rc;
+}
+
+/* ---- changes ---- */
+
+void crm_changes_free(crm_change *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+/*
+ * HEAD against the working tree for one status entry, which compares HEAD
+ * to the index and the index to the working tree: 'M', 'A', 'D', or 0 when
+ * the working file is what HEAD has.
+ */
+static int change_kind(git_repository *repo, const git_status_entry *s, char *kind)
+{
+	const git_diff_delta *hi = s->head_to_index, *iw = s->index_to_workdir;
+	int in_head, in_wd;
+	*kind = 0;
+	if (s->status & GIT_STATUS_CONFLICTED) {
+		*kind = 'M';
+		return 0;
+	}
+	/* Without a delta the two sides are equal, so look through to the other. */
+	if (hi)
+		in_head = hi->status != GIT_DELTA_ADDED;
+	else
+		in_head = iw->status != GIT_DELTA_UNTRACKED && iw->status != GIT_DELTA_ADDED;
+	if (iw)
+		in_wd = iw->status != GIT_DELTA_DELETED;
+	else
+		in_wd = hi->status != GIT_DELTA_DELETED;
+
+	if (in_head && in_wd) {
+		if (!hi || !iw) { /* one step differs, the other is equal */
+			*kind = 'M';
+			return 0;
+		}
+		/* Staged and changed again: maybe back to what HEAD has. */
+		git_oid wd = iw->new_file.id;
+		if (!(iw->new_file.flags & GIT_DIFF_FLAG_VALID_ID)) {
+			int rc = git_repository_hashfile(&wd, repo, iw->new_file.path,
+							 GIT_OBJECT_BLOB, NULL);
+			if (rc < 0)
+				return git_fail(rc, "cannot read %s", iw->new_file.path);
+		}
+		if (!git_oid_equal(&wd, &hi->old_file.id) || iw->new_file.mode != hi->old_file.mode)
+			*kind = 'M';
+	} else if (in_wd) {
+		*kind = 'A';
+	} else if (in_head) {
+		*kind = 'D';
+	}
+	return 0;
+}
+
+int crm_repo_changes(crm_repo *r, const char *prefix, crm_change **out, size_t *n)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	crm_change *v = NULL;
+	size_t count = 0;
+	char *spec = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!prefix)
+		prefix = "";
+	size_t plen = strlen(prefix);
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		     GIT_STATUS_OPT_SORT_CASE_SENSITIVELY | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (plen) {
+		/* A folder pathspec also limits the walk to that folder. */
+		spec = crm_xstrndup(prefix, prefix[plen - 1] == '/' ? plen - 1 : plen);
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	if ((rc = git_status_list_new(&list, r->git, &opts)) < 0) {
+		rc = git_fail(rc, "cannot compare the working tree with HEAD");
+		goto done;
+	}
+	size_t total = git_status_list_entrycount(list);
+	v = crm_xcalloc(total ? total : 1, sizeof *v);
+	for (size_t i = 0; i < total; i++) {
+		const git_status_entry *s = git_status_byindex(list, i);
+		const git_diff_delta *d = s->index_to_workdir ? s->index_to_workdir
+							      : s->head_to_index;
+		if (!d || (s->status & GIT_STATUS_IGNORED))
+			continue;
+		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		if (strncmp(path, prefix, plen))
+			continue;
+		char kind;
+		if ((rc = change_kind(r->git, s, &kind)) < 0)
+			goto done;
+		if (!kind)
+			continue;
+		v[count].path = crm_xstrdup(path);
+		v[count].status = kind;
+		count++;
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+	rc = 0;
+done:
+	crm_changes_free(v, count);
+	git_status_list_free(list);
+	free(spec);
+	return rc;
+}
+
+/* ---- history ---- */
+
+void crm_versions_free(crm_version *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].author);
+		free(v[i].email);
+		free(v[i].summary);
+		free(v[i].content);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+/* A growable list of versions. */
+struct versions {
+	crm_version *v;
+	size_t n, cap;
+};
+
+/* Append the commit's facts (oid, author, time, summary); returns the entry. */
+static crm_version *versions_add(struct versions *vs, git_commit *c)
+{
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? vs->cap * 2 : 16;
+		vs->v = crm_xrealloc(vs->v, vs->cap * sizeof *vs->v);
+	}
+	crm_version *x = &vs->v[vs->n++];
+	memset(x, 0, sizeof *x);
+	git_oid_tostr(x->oid, sizeof x->oid, git_commit_id(c));
+	const git_signature *a = git_commit_author(c);
+	x->author = crm_xstrdup(a->name ? a->name : "");
+	x->email = crm_xstrdup(a->email ? a->email : "");
+	x->time = (long long)a->when.time;
+	x->offset = a->when.offset;
+	const char *summary = git_commit_summary(c);
+	x->summary = crm_xstrdup(summary ? summary : "");
+	return x;
+}
+
+/* A walk over HEAD's history, newest first; *out NULL when HEAD is unborn. */
+static int walk_head(git_repository *repo, git_revwalk **out)
+{
+	git_revwalk *w = NULL;
+	*out = NULL;
+	int rc = git_repository_head_unborn(repo);
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return git_fail(rc, "cannot read HEAD");
+	rc = git_revwalk_new(&w, repo);
+	if (rc == 0)
+		rc = git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (rc == 0)
+		rc = git_revwalk_push_head(w);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
+		git_revwalk_free(w);
+		return 0;
+	}
+	if (rc < 0) {
+		git_revwalk_free(w);
+		return git_fail(rc, "cannot walk the history");
+	}
+	*out = w;
+	return 0;
+}
+
+int crm_repo_log(crm_repo *r, size_t limit, crm_version **out, size_t *n)
+{
+	struct versions vs = {0};
+	git_revwalk *w = NULL;
+	git_commit *c = NULL;
+	git_oid id;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = walk_head(r->git, &w)) < 0 || !w)
+		goto done;
+	while ((limit == 0 || vs.n < limit) && (rc = git_revwalk_next(&id, w)) == 0) {
+		if ((rc = git_commit_lookup(&c, r->git, &id)) < 0)
+			break;
+		versions_add(&vs, c);
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (rc == GIT_ITEROVER)
+		rc = 0;
+	if (rc < 0)
+		rc = git_fail(rc, "cannot read the history");
+done:
+	git_revwalk_free(w);
+	if (rc < 0) {
+		crm_versions_free(vs.v, vs.n);
+		return rc;
+	}
+	*out = vs.v;
+	*n = vs.n;
+	return 0;
+}
+
+/* What a tree holds at a path: a file (blob or link) with its id and mode, or nothing. */
+struct slot {
+	int present;
+	git_oid id;
+	git_filemode_t mode;
+};
+
+static int slot_at(struct slot *s, const git_tree *tree, const char *path)
+{
+	git_tree_entry *e = NULL;
+	memset(s, 0, sizeof *s);
+	int rc = git_tree_entry_bypath(&e, tree, path);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return git_fail(rc, "cannot read %s", path);
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		s->present = 1;
+		git_oid_cpy(&s->id, git_tree_entry_id(e));
+		s->mode = git_tree_entry_filemode(e);
+	}
+	git_tree_entry_free(e);
+	return 0;
+}
+
+static int slot_equal(const struct slot *a, const struct slot *b)
+{
+	if (a->present != b->present)
+		return 0;
+	return !a->present || (git_oid_equal(&a->id, &b->id) && a->mode == b->mode);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/*
+ * The file's path before a commit that brought `path` (blob `id`) into being:
+ * among the files the commit removed (relative to `old`), the one with the
+ * same blob and name, else the same blob, else the same name. *out NULL when
+ * none (the file is new); the caller frees it.
+ */
+static int find_rename(char **out, git_repository *repo, git_tree *old, git_tree *new,
+		       const char *path, const git_oid *id)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff *diff = NULL;
+	const char *best = NULL, *name = base_name(path);
+	int best_score = 0;
+
+	*out = NULL;
+	int rc = git_diff_tree_to_tree(&diff, repo, old, new, &opts);
+	if (rc < 0)
+		return git_fail(rc, "cannot compare trees to follow %s", path);
+	for (size_t i = 0, k = git_diff_num_deltas(diff); i < k; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status != GIT_DELTA_DELETED)
+			continue;
+		int score = 2 * git_oid_equal(&d->old_file.id, id) +
+			    !strcmp(base_name(d->old_file.path), name);
+		if (score > best_score) {
+			best_score = score;
+			best = d->old_file.path;
+		}
+	}
+	if (best)
+		*out = crm_xstrdup(best);
+	git_diff_free(diff);
+	return 0;
+}
+
+/* A copy of the blob's bytes, NUL-terminated, in x->content. */
+static int fill_content(crm_version *x, git_repository *repo, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	int rc = git_blob_lookup(&blob, repo, id);
+	if (rc < 0)
+		return git_fail(rc, "cannot read %s at %s", x->path, x->oid);
+	x->content_len = (size_t)git_blob_rawsize(blob);
+	x->content = crm_xmalloc(x->content_len + 1);
+	memcpy(x->content, git_blob_rawcontent(blob), x->content_len);
+	x->content[x->content_len] = '\0';
+	git_blob_free(blob);
+	return 0;
+}
+
+int crm_repo_file_history(crm_repo *r, const char *path, size_t limit, crm_version **out,
+			  size_t *n)
+{
+	git_repository *repo = r->git;
+	struct versions vs = {0};
+	git_revwalk *w = NULL;
+	git_commit *c = NULL, *p = NULL;
+	git_tree *tree = NULL, *first = NULL, *ptree = NULL;
+	char *cur = NULL, *old = NULL;
+	git_oid id;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = check_path(path)) < 0 || (rc = walk_head(repo, &w)) < 0 || !w)
+		goto done;
+	cur = crm_xstrdup(path);
+	while ((limit == 0 || vs.n < limit) && (rc = git_revwalk_next(&id, w)) == 0) {
+		struct slot here, there, in_first = {0};
+		if ((rc = git_commit_lookup(&c, repo, &id)) < 0 ||
+		    (rc = git_commit_tree(&tree, c)) < 0) {
+			rc = git_fail(rc, "cannot read commit");
+			goto done;
+		}
+		if ((rc = slot_at(&here, tree, cur)) < 0)
+			goto done;
+		/* Changed when it differs from every parent (a merge that took one
+		 * side's version is not where the change was made). */
+		unsigned np = git_commit_parentcount(c);
+		int changed = here.present || np > 0;
+		for (unsigned i = 0; i < np && changed; i++) {
+			if ((rc = git_commit_parent(&p, c, i)) < 0 ||
+			    (rc = git_commit_tree(&ptree, p)) < 0) {
+				rc = git_fail(rc, "cannot read a parent of %s", git_oid_tostr_s(&id));
+				goto done;
+			}
+			git_commit_free(p);
+			p = NULL;
+			if ((rc = slot_at(&there, ptree, cur)) < 0)
+				goto done;
+			if (slot_equal(&here, &there))
+				changed = 0;
+			if (i == 0) {
+				in_first = there;
+				first = ptree;
+			} else {
+				git_tree_free(ptree);
+			}
+			ptree = NULL;
+		}
+		if (changed) {
+			crm_version *x = versions_add(&vs, c);
+			x->path = crm_xstrdup(cur);
+			if (here.present && (rc = fill_content(x, repo, &here.id)) < 0)
+				goto done;
+			/* New here: renamed from somewhere in the first parent? */
+			if (here.present && np > 0 && !in_first.present) {
+				if ((rc = find_rename(&old, repo, first, tree, cur, &here.id)) < 0)
+					goto done;
+				if (old) {
+					free(cur);
+					cur = old;
+					old = NULL;
+				}
+			}
+		}
+		git_tree_free(first);
+		git_tree_free(tree);
+		git_commit_free(c);
+		first = tree = NULL;
+		c = NULL;
+	}
+	if (rc == GIT_ITEROVER)
+		rc = 0;
+	else if (rc < 0) /* only git_revwalk_next's own failure gets here */
+		rc = git_fail(rc, "cannot read the history of %s", path);
+done:
+	free(cur);
+	free(old);
+	git_tree_free(ptree);
+	git_tree_free(first);
+	git_tree_free(tree);
+	git_commit_free(p);
+	git_commit_free(c);
+	git_revwalk_free(w);
+	if (rc < 0) {
+		crm_versions_free(vs.v, vs.n);
+		return rc;
+	}
+	*out = vs.v;
+	*n = vs.n;
+	return 0;
+}
+
+/* ---- hooks and the merge driver ---- */
+
+/* Write `text` to path atomically (temporary file, fsync, rename), mode 0755. */
+static int write_executable(const char *dir, const char *path, const char *text)
+{
+	char *tmp = crm_xasprintf("%s/.crm-hook-%ld.tmp", dir, (long)getpid());
+	size_t len = strlen(text), done_len = 0;
+	int rc = 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (fd < 0) {
+		rc = crm_error_errno(CRM_EIO, "%s", tmp);
+		goto done;
+	}
+	while (done_len < len) {
+		ssize_t w = write(fd, text + done_len, len - done_len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			rc = crm_error_errno(CRM_EIO, "%s", tmp);
+			break;
+		}
+		done_len += (size_t)w;
+	}
+	if (rc == 0 && fchmod(fd, 0755) < 0) /* whatever the umask says */
+		rc = crm_error_errno(CRM_EIO, "%s", tmp);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = crm_error_errno(CRM_EIO, "%s", tmp);
+	if (close(fd) < 0 && rc == 0)
+		rc = crm_error_errno(CRM_EIO, "%s", tmp);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = crm_error_errno(CRM_EIO, "%s", path);
+	if (rc < 0)
+		unlink(tmp);
+done:
+	free(tmp);
+	return rc;
+}
+
+int crm_repo_install_hook(crm_repo *r, const char *name, const char *script)
+{
+	git_buf dir = GIT_BUF_INIT;
+	crm_buf old = CRM_BUF_INIT;
+	char *path = NULL, *saved = NULL;
+	struct stat st;
+	int rc;
+
+	if (!name || !*name || strspn(name, "abcdefghijklmnopqrstuvwxyz-") != strlen(name))
+		return crm_error_set(CRM_EINVALID, "'%s' is not a git hook name",
+				     name ? name : "(null)");
+	if ((rc = git_repository_item_path(&dir, r->git, GIT_REPOSITORY_ITEM_HOOKS)) < 0)
+		return git_fail(rc, "cannot find the hooks folder");
+	if (dir.size && dir.ptr[dir.size - 1] == '/')
+		dir.ptr[--dir.size] = '\0';
+	if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
+		rc = crm_error_errno(CRM_EIO, "%s", dir.ptr);
+		goto done;
+	}
+	path = crm_xasprintf("%s/%s", dir.ptr, name);
+	if (lstat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode) && crm_buf_read_file(&old, path) == 0 &&
+		    old.len == strlen(script) && !memcmp(crm_buf_cstr(&old), script, old.len) &&
+		    (st.st_mode & 0111) == 0111)
+			goto done; /* already installed */
+		saved = crm_xasprintf("%s.crm-saved", path);
+		if (lstat(saved, &st) < 0 && rename(path, saved) < 0) {
+			rc = crm_error_errno(CRM_EIO, "cannot keep the existing hook %s", path);
+			goto done;
+		}
+	}
+	rc = write_executable(dir.ptr, path, script);
+done:
+	git_buf_dispose(&dir);
+	crm_buf_free(&old);
+	free(path);
+	free(saved);
+	return rc;
+}
+
+int crm_repo_set_merge_driver(crm_repo *r, const char *driver, const char *description,
+			      const char *command)
+{
+	char *k1 = crm_xasprintf("merge.%s.name", driver);
+	char *k2 = crm_xasprintf("merge.%s.driver", driver);
+	int rc = crm_repo_config_set(r, k1, description);
+	if (rc == 0)
+		rc = crm_repo_config_set(r, k2, command);
+	free(k1);
+	free(k2);
+	return rc;
+}
