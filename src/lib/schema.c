@@ -35,6 +35,18 @@ enum fmt { F_NONE, F_DATE, F_EMAIL, F_URI };
 
 typedef struct sch sch;
 
+/*
+ * One step of a fully anchored pattern such as ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$:
+ * a set of bytes, repeated min to max times. Ids and team ids are checked on
+ * every record, and regexec() costs more than all the rest of validation.
+ */
+struct fast_atom {
+	uint8_t set[32]; /* bitmap over byte values */
+	unsigned min, max;
+};
+#define FAST_MAX_ATOMS 16
+#define FAST_INF 0xFFFFFFFFu
+
 typedef struct {
 	const char *name; /* borrowed from the schema document */
 	size_t len;
@@ -70,6 +82,8 @@ struct sch {
 	const crm_node *const_;
 	bool has_re;
 	regex_t re;
+	struct fast_atom *fast;  /* the pattern as byte classes, or NULL */
+	size_t nfast;
 	const char *pattern;     /* as written */
 	enum fmt format;
 	bool has_min, has_max;
@@ -216,7 +230,7 @@ static bool exponent_end(const char *s)
  * scalar, by the YAML 1.1 type regexes: CRM_JSON_STRING when a string.
  * Timestamps are left to looks_like_timestamp().
  */
-static crm_json_type yaml11_reading(const char *s)
+static crm_json_type yaml11_reading(const char *s, size_t len)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
 	static const char *const bools[] = {
@@ -227,14 +241,26 @@ static crm_json_type yaml11_reading(const char *s)
 		".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
 		".nan", ".NaN", ".NAN", NULL,
 	};
-	if (word_in(s, nulls))
-		return CRM_JSON_NULL;
-	if (word_in(s, bools))
-		return CRM_JSON_BOOL;
-	if (word_in(s, special))
-		return CRM_JSON_NUMBER;
-	if (!strcmp(s, "<<") || !strcmp(s, "="))
-		return CRM_JSON_OBJECT;
+	/* most text starts with a letter no special word starts with, or is not ASCII */
+	switch (*s) {
+	case 'y': case 'Y': case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+	case 'o': case 'O': case '~': case '<': case '=': case '.': case '+': case '-':
+	case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+	case '8': case '9': case '\0':
+		break;
+	default:
+		return CRM_JSON_STRING;
+	}
+	if (len <= 5) { /* the longest special words: false, -.inf */
+		if (word_in(s, nulls))
+			return CRM_JSON_NULL;
+		if (word_in(s, bools))
+			return CRM_JSON_BOOL;
+		if (word_in(s, special))
+			return CRM_JSON_NUMBER;
+		if (!strcmp(s, "<<") || !strcmp(s, "="))
+			return CRM_JSON_OBJECT;
+	}
 	const char *p = s + (*s == '-' || *s == '+');
 	if ((p[0] == '0' && p[1] == 'b' && all_of(p + 2, "01_")) ||
 	    (p[0] == '0' && p[1] == 'x' && all_of(p + 2, "0123456789abcdefABCDEF_")) ||
@@ -396,6 +422,188 @@ static const char *ecma_to_ere(const char *p, crm_buf *out)
 		}
 	}
 	return in_br ? "a [ is not closed" : NULL;
+}
+
+static void set_add(uint8_t *set, int c)
+{
+	set[(unsigned char)c >> 3] |= (uint8_t)(1u << ((unsigned char)c & 7));
+}
+
+static bool set_has(const uint8_t *set, int c)
+{
+	return set[(unsigned char)c >> 3] & (1u << ((unsigned char)c & 7));
+}
+
+/* Add the class of escape `e` (d, w, s) to set; false for other letters. */
+static bool set_add_class(uint8_t *set, char e)
+{
+	switch (e) {
+	case 'd':
+		for (int c = '0'; c <= '9'; c++)
+			set_add(set, c);
+		return true;
+	case 'w':
+		for (int c = 0; c < 128; c++)
+			if (isalnum(c) || c == '_')
+				set_add(set, c);
+		return true;
+	case 's':
+		for (const char *p = " \t\n\v\f\r"; *p; p++)
+			set_add(set, *p);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The ECMA escape at p (after the backslash) as a set; false if not simple. */
+static bool fast_escape(uint8_t *set, char e, bool *negated)
+{
+	*negated = false;
+	if (set_add_class(set, e))
+		return true;
+	if (e == 'D' || e == 'W' || e == 'S') {
+		*negated = true;
+		return set_add_class(set, (char)tolower((unsigned char)e));
+	}
+	if (e && (unsigned char)e < 128 && ispunct((unsigned char)e)) {
+		set_add(set, e);
+		return true;
+	}
+	return false;
+}
+
+/* Read a number for {m,n}; returns the end, or NULL. */
+static const char *fast_num(const char *p, unsigned *out)
+{
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	unsigned long v = 0;
+	while (isdigit((unsigned char)*p)) {
+		v = v * 10 + (unsigned long)(*p++ - '0');
+		if (v > 100000)
+			return NULL;
+	}
+	*out = (unsigned)v;
+	return p;
+}
+
+/*
+ * Compile ^ (class quantifier?)* $ into atoms. Returns the number of
+ * atoms, or 0 when the pattern is anything else (regexec does it then).
+ */
+static size_t fast_compile(const char *p, struct fast_atom *a)
+{
+	size_t n = 0;
+	if (*p++ != '^')
+		return 0;
+	while (*p && !(p[0] == '$' && !p[1])) {
+		if (n == FAST_MAX_ATOMS)
+			return 0;
+		struct fast_atom *x = &a[n++];
+		memset(x, 0, sizeof *x);
+		bool neg = false;
+		if (*p == '[') {
+			p++;
+			if (*p == '^') {
+				neg = true;
+				p++;
+			}
+			if (*p == ']')
+				return 0;
+			while (*p && *p != ']') {
+				int lo;
+				if (*p == '\\') {
+					bool eneg;
+					uint8_t one[32] = { 0 };
+					if (!fast_escape(one, p[1], &eneg) || eneg)
+						return 0;
+					p += 2;
+					if (!(p[-1] && ispunct((unsigned char)p[-1]))) {
+						for (int i = 0; i < 32; i++)
+							x->set[i] |= one[i];
+						continue;
+					}
+					lo = p[-1];
+				} else if ((unsigned char)*p >= 128 || *p == '[') {
+					return 0;
+				} else {
+					lo = *p++;
+				}
+				if (p[0] == '-' && p[1] && p[1] != ']') {
+					int hi = p[1];
+					if (hi == '\\' || (unsigned char)hi >= 128 || hi < lo)
+						return 0;
+					for (int c = lo; c <= hi; c++)
+						set_add(x->set, c);
+					p += 2;
+				} else {
+					set_add(x->set, lo);
+				}
+			}
+			if (*p++ != ']')
+				return 0;
+		} else if (*p == '\\') {
+			if (!fast_escape(x->set, p[1], &neg))
+				return 0;
+			p += 2;
+		} else if ((unsigned char)*p >= 128 || strchr(".()|*+?{}^$", *p)) {
+			return 0;
+		} else {
+			set_add(x->set, *p++);
+		}
+		if (neg)
+			for (int i = 0; i < 32; i++)
+				x->set[i] = (uint8_t)~x->set[i];
+		x->set[0] &= (uint8_t)~1u; /* never match the terminating NUL */
+		x->min = x->max = 1;
+		if (*p == '?') {
+			x->min = 0;
+			p++;
+		} else if (*p == '*') {
+			x->min = 0;
+			x->max = FAST_INF;
+			p++;
+		} else if (*p == '+') {
+			x->max = FAST_INF;
+			p++;
+		} else if (*p == '{') {
+			if (!(p = fast_num(p + 1, &x->min)))
+				return 0;
+			x->max = x->min;
+			if (*p == ',') {
+				p++;
+				x->max = FAST_INF;
+				if (*p != '}' && !(p = fast_num(p, &x->max)))
+					return 0;
+			}
+			if (*p++ != '}' || x->max < x->min)
+				return 0;
+		}
+		if (*p == '?' || *p == '*' || *p == '+' || *p == '{')
+			return 0;
+	}
+	return *p == '$' ? n : 0;
+}
+
+/* Match atoms a[0..n) against all of s (backtracking over counts). */
+static bool fast_match(const struct fast_atom *a, size_t n, const char *s)
+{
+	if (!n)
+		return !*s;
+	unsigned k = 0;
+	while (k < a->max && set_has(a->set, s[k]))
+		k++;
+	if (n == 1)
+		return k >= a->min && !s[k];
+	for (;; k--) {
+		if (k < a->min)
+			return false;
+		if (fast_match(a + 1, n - 1, s + k))
+			return true;
+		if (!k)
+			return false;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -624,6 +832,13 @@ static void compile_pattern(cctx *cc, sch *s, const crm_node *v)
 		} else {
 			s->has_re = true;
 			s->pattern = v->value;
+			struct fast_atom a[FAST_MAX_ATOMS];
+			size_t n = fast_compile(v->value, a);
+			if (n) {
+				s->fast = crm_xcalloc(n, sizeof *a);
+				memcpy(s->fast, a, n * sizeof *a);
+				s->nfast = n;
+			}
 		}
 	}
 	crm_buf_free(&b);
@@ -982,6 +1197,7 @@ void crm_schema_free(crm_schema *s)
 		free(x->enum_list);
 		free(x->all_of);
 		free(x->because);
+		free(x->fast);
 		if (x->has_re)
 			regfree(&x->re);
 		free(x);
@@ -1196,7 +1412,7 @@ static void warn_plain(vctx *c, const sch *s, const crm_node *n)
 		 * quoting (right for a writer) and would flag 200-500, which the
 		 * SPEC writes plain.
 		 */
-		as = reading_name(yaml11_reading(n->value));
+		as = reading_name(yaml11_reading(n->value, n->len));
 		if (!as && looks_like_timestamp(n->value))
 			as = "a date";
 	}
@@ -1306,7 +1522,8 @@ static bool check_text(vctx *c, const sch *s, const crm_node *n)
 			FAIL();
 		}
 	}
-	if (s->has_re && regexec(&s->re, n->value, 0, NULL, 0) != 0) {
+	if (s->has_re && !(s->fast ? fast_match(s->fast, s->nfast, n->value)
+				   : regexec(&s->re, n->value, 0, NULL, 0) == 0)) {
 		report(c, n, n, CRM_SEV_ERROR, "'%s' does not match the pattern %s", n->value,
 		       s->pattern);
 		FAIL();
@@ -1357,12 +1574,28 @@ static bool check_number(vctx *c, const sch *s, const crm_node *n)
 	return ok;
 }
 
+/*
+ * The property `name`, searching from index *hint on and wrapping around:
+ * records mostly list their keys in schema order, so that the next key is
+ * usually the next property. *hint moves past the one found.
+ */
+static const sch_prop *find_prop_from(const sch *s, const char *name, size_t len, size_t *hint)
+{
+	size_t n = s->nprops, i = *hint < n ? *hint : 0;
+	for (size_t k = 0; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+		const sch_prop *p = &s->props[i];
+		if (p->len == len && p->name[0] == name[0] && memcmp(p->name, name, len) == 0) {
+			*hint = i + 1;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static const sch_prop *find_prop(const sch *s, const char *name, size_t len)
 {
-	for (size_t i = 0; i < s->nprops; i++)
-		if (s->props[i].len == len && memcmp(s->props[i].name, name, len) == 0)
-			return &s->props[i];
-	return NULL;
+	size_t hint = 0;
+	return find_prop_from(s, name, len, &hint);
 }
 
 static bool check_map(vctx *c, const sch *s, const crm_node *n)
@@ -1370,9 +1603,10 @@ static bool check_map(vctx *c, const sch *s, const crm_node *n)
 	bool ok = true;
 	uint64_t seen[4] = { 0, 0, 0, 0 };
 	bool use_seen = s->nprops <= 256;
+	size_t hint = 0;
 	for (size_t i = 0; i < n->n; i++) {
 		const crm_node *k = n->keys[i];
-		const sch_prop *p = find_prop(s, k->value, k->len);
+		const sch_prop *p = s->nprops ? find_prop_from(s, k->value, k->len, &hint) : NULL;
 		if (p) {
 			size_t pi = (size_t)(p - s->props);
 			if (use_seen)

@@ -243,6 +243,48 @@ Test(schema, pattern_and_lengths)
 	expect_error(s, "name: 科\n", 1, 7, "name: '科' is too short (at least 2 characters)");
 }
 
+/* Anchored class patterns take a fast path; others go to regexec: same answers. */
+Test(schema, pattern_fast_path_agrees_with_regex)
+{
+	static const struct { const char *pat, *text; bool ok; } cases[] = {
+		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "202405001", true },
+		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "a", true },
+		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "-a", false },
+		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "a.b", false },
+		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "", false },
+		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+		  "a123456789012345678901234567890123456789012345678901234567890123", true },
+		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+		  "a1234567890123456789012345678901234567890123456789012345678901234", false },
+		{ "^\\d{3}-\\d{4}$", "123-4567", true },
+		{ "^\\d{3}-\\d{4}$", "123-456", false },
+		{ "^[^/]+$", "a b", true },
+		{ "^[^/]+$", "a/b", false },
+		{ "^a*ab$", "aaab", true },
+		{ "^a*ab$", "aaa", false },
+		{ "^x?y{2,}$", "yyy", true },
+		{ "^x?y{2,}$", "xy", false },
+		{ "^[\\w.+-]+$", "a.b+c-d_e", true },
+		{ "^[\\w.+-]+$", "a b", false },
+		{ "^\\+?[0-9 ()-]{5,}$", "+86 (21) 5046-7730", true },
+		{ "^\\+?[0-9 ()-]{5,}$", "+86 21 x", false },
+		{ "^(ab)+$", "abab", true },
+		{ "^(ab)+$", "aba", false },
+		{ "b", "abc", true },
+		{ "^b", "abc", false },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char sch[256], rec[256];
+		snprintf(sch, sizeof sch, "properties: {v: {type: string, pattern: '%s'}}\n",
+			 cases[i].pat);
+		snprintf(rec, sizeof rec, "v: '%s'\n", cases[i].text);
+		crm_diags d = {0};
+		int n = run(sch, rec, &d);
+		cr_expect_eq(n, cases[i].ok ? 0 : 1, "%s on '%s'", cases[i].pat, cases[i].text);
+		crm_diags_free(&d);
+	}
+}
+
 Test(schema, format_date_is_a_real_calendar_date)
 {
 	const char *s = OBJ "properties: {d: {type: string, format: date}}\n";
