@@ -337,13 +337,20 @@ static void find(const crm_node *root, char **keys, long *idx, int n, lookup *ou
 	out->node = cur;
 }
 
-/* Build {keys[from]: {keys[from+1]: ... value}} as new nodes. */
+/* Build {keys[from]: {keys[from+1]: ... value}} as new nodes; an index part
+ * (keys[i] NULL, only [0] here: see nest_ok) becomes a one-item list. */
 static crm_node *nest(char **keys, long *idx, int from, int n, const crm_node *value)
 {
 	crm_node *v = crm_node_clone(value);
 	for (int i = n - 1; i >= from; i--) {
-		crm_node *m = crm_node_new_map(false);
-		crm_node_map_put(m, keys[i], v);
+		crm_node *m;
+		if (keys[i]) {
+			m = crm_node_new_map(false);
+			crm_node_map_put(m, keys[i], v);
+		} else {
+			m = crm_node_new_seq(false);
+			crm_node_seq_push(m, v);
+		}
 		v = m;
 	}
 	return v;
@@ -434,6 +441,10 @@ static int set_parts(crm_doc **doc, char **keys, long *idx, int n, const crm_nod
 	/* something on the path is missing (or null) */
 	int m = l.missing;
 	const crm_node *parent = l.parent;
+	/* a new list can only start at [0]: any other index is past its end */
+	for (int i = m + 1; i < n && keys[m]; i++)
+		if (!keys[i] && idx[i] != 0)
+			m = i;
 	if (!keys[m]) {
 		char *p = join_path(keys, idx, m + 1);
 		char *list = join_path(keys, idx, m);
