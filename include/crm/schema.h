@@ -41,8 +41,9 @@ typedef struct crm_schema crm_schema;
  * (YAML errors, unknown keywords, malformed keyword values, `$ref` targets
  * that do not exist, patterns that do not compile) goes to `diags` (may be
  * NULL) as an error at its line and column in the schema file. Returns 0, or
- * CRM_EINVALID (with *out NULL) when the schema is unusable, or CRM_EIO when
- * the file cannot be read. The caller frees *out with crm_schema_free.
+ * CRM_EINVALID (with *out NULL) when the schema is unusable, or the code of
+ * crm_doc_load (CRM_ENOTFOUND, CRM_EIO) when the file cannot be read. The
+ * caller frees *out with crm_schema_free.
  */
 int crm_schema_load(crm_schema **out, const char *path, crm_diags *diags);
 

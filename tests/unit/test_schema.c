@@ -869,6 +869,7 @@ Test(shipped, labels)
 	/* field labels */
 	cr_expect_str_eq(crm_schema_label(s, "name", NULL, "zh"), "客户名称");
 	cr_expect_str_eq(crm_schema_label(s, "source", NULL, "en"), "Source");
+	cr_expect_str_eq(crm_schema_label(s, "source", NULL, "zh"), "来源");
 	cr_expect_str_eq(crm_schema_label(s, "owner", NULL, "zh"), "负责人");
 	cr_expect_str_eq(crm_schema_label(s, "stage_history[0].stage", NULL, "zh"), "销售阶段");
 	cr_expect_str_eq(crm_schema_label(s, "deal.amount", NULL, "zh"), "成交金额");
@@ -933,6 +934,9 @@ Test(shipped, find_by_label)
 	cr_expect_str_eq(p, "name");
 	free(p);
 	cr_assert_eq(crm_schema_find_by_label(s, "source", &p), 0);
+	cr_expect_str_eq(p, "source");
+	free(p);
+	cr_assert_eq(crm_schema_find_by_label(s, "来源", &p), 0);
 	cr_expect_str_eq(p, "source");
 	free(p);
 	cr_assert_eq(crm_schema_find_by_label(s, "预算上限", &p), 0);
