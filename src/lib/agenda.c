@@ -1,0 +1,397 @@
+/* agenda.c: the items of the agenda, computed from records (see agenda.h). */
+#include "crm/agenda.h"
+#include "crm/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *crm_agenda_type_name(crm_agenda_type t)
+{
+	switch (t) {
+	case CRM_AGENDA_OVERDUE:
+		return "overdue";
+	case CRM_AGENDA_DUE:
+		return "due";
+	case CRM_AGENDA_BIRTHDAY:
+		return "birthday";
+	case CRM_AGENDA_CONTRACT_END:
+		return "contract_end";
+	case CRM_AGENDA_DATE:
+		return "date";
+	case CRM_AGENDA_STALE:
+		return "stale";
+	}
+	return "?";
+}
+
+/* Within one day: actions first, then what needs preparing, then the rest. */
+static int type_rank(crm_agenda_type t)
+{
+	switch (t) {
+	case CRM_AGENDA_OVERDUE:
+		return 0;
+	case CRM_AGENDA_DUE:
+		return 1;
+	case CRM_AGENDA_CONTRACT_END:
+		return 2;
+	case CRM_AGENDA_DATE:
+		return 3;
+	case CRM_AGENDA_BIRTHDAY:
+		return 4;
+	case CRM_AGENDA_STALE:
+		return 5;
+	}
+	return 6;
+}
+
+static int priority_rank(const char *p)
+{
+	if (!p)
+		return 3;
+	if (!strcmp(p, "high"))
+		return 0;
+	if (!strcmp(p, "medium"))
+		return 1;
+	if (!strcmp(p, "low"))
+		return 2;
+	return 3;
+}
+
+static int stage_rank(const char *s)
+{
+	static const char *const order[] = {"initial", "needs", "proposal", "negotiation"};
+	for (int i = 0; s && i < 4; i++)
+		if (!strcmp(s, order[i]))
+			return i + 1;
+	return 0;
+}
+
+int crm_agenda_cmp(const crm_agenda_item *x, const crm_agenda_item *y)
+{
+	int c = crm_date_cmp(x->date, y->date);
+	if (c)
+		return c;
+	if ((c = type_rank(x->type) - type_rank(y->type)))
+		return c;
+	if ((c = priority_rank(x->priority) - priority_rank(y->priority)))
+		return c;
+	if ((c = y->stage_rank - x->stage_rank))
+		return c;
+	if (x->has_budget != y->has_budget)
+		return x->has_budget ? -1 : 1;
+	if (x->has_budget && x->budget != y->budget)
+		return x->budget > y->budget ? -1 : 1;
+	if ((c = strcmp(x->id, y->id)))
+		return c;
+	return strcmp(x->text, y->text);
+}
+
+static int cmp_items(const void *a, const void *b)
+{
+	return crm_agenda_cmp(a, b);
+}
+
+void crm_agenda_sort(crm_agenda *a)
+{
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof *a->v, cmp_items);
+}
+
+void crm_agenda_free(crm_agenda *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		crm_agenda_item *it = &a->v[i];
+		free(it->id);
+		free(it->name);
+		free(it->text);
+		free(it->who);
+		free(it->priority);
+		free(it->stage);
+		free(it->path);
+	}
+	free(a->v);
+	a->v = NULL;
+	a->n = a->cap = 0;
+}
+
+/* What one record shares among its items. */
+typedef struct {
+	const crm_agenda_query *q;
+	const crm_record *r;
+	const char *name, *owner, *stage, *priority; /* priority of the latest follow-up */
+	bool has_budget;
+	double budget;
+} rec_info;
+
+static bool zh(const crm_agenda_query *q)
+{
+	return q->lang && !strcmp(q->lang, "zh");
+}
+
+static bool mine(const crm_agenda_query *q, const char *who)
+{
+	return !q->who || (who && !strcmp(q->who, who));
+}
+
+/* Add an item; takes ownership of text. */
+static void push(crm_agenda *a, const rec_info *ri, crm_agenda_type type, crm_date date, long days,
+		 const char *who, const char *priority, char *text)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = crm_xrealloc(a->v, a->cap * sizeof *a->v);
+	}
+	crm_agenda_item *it = &a->v[a->n++];
+	memset(it, 0, sizeof *it);
+	it->type = type;
+	it->date = date;
+	it->days = days;
+	it->id = crm_xstrdup(ri->r->id);
+	it->name = crm_xstrdup(ri->name);
+	it->text = text;
+	it->who = who ? crm_xstrdup(who) : NULL;
+	it->priority = priority ? crm_xstrdup(priority) : NULL;
+	it->stage = ri->stage ? crm_xstrdup(ri->stage) : NULL;
+	it->path = crm_xstrdup(ri->r->path);
+	it->stage_rank = stage_rank(ri->stage);
+	it->has_budget = ri->has_budget;
+	it->budget = ri->budget;
+}
+
+static bool date_of(const crm_node *map, const char *key, crm_date *out)
+{
+	const char *s = crm_node_str(map, key);
+	return s && crm_date_parse_iso(out, s);
+}
+
+/* Whether d lies in today .. today + n. */
+static bool within(crm_date d, crm_date today, int n)
+{
+	long k = crm_date_diff(d, today);
+	return n >= 0 && k >= 0 && k <= n;
+}
+
+static bool is_true(const crm_node *n)
+{
+	return n && n->kind == CRM_NODE_SCALAR && n->jtype == CRM_JSON_BOOL &&
+	       (n->value[0] == 't' || n->value[0] == 'T');
+}
+
+/*
+ * The open next action: crm_record_next, or, when the latest follow-up has
+ * no next.date, its date plus the priority's days (SPEC §3).
+ */
+static bool open_next(const rec_info *ri, crm_date *date, const char **action, const char **by,
+		      const char **priority)
+{
+	crm_next nx;
+	if (crm_record_next(ri->r, &nx)) {
+		if (!crm_date_parse_iso(date, nx.date))
+			return false;
+		*action = nx.action;
+		*by = nx.by;
+		*priority = nx.priority;
+		return true;
+	}
+	if (ri->stage && (!strcmp(ri->stage, "won") || !strcmp(ri->stage, "lost")))
+		return false;
+	long i = crm_record_latest_followup(ri->r);
+	if (i < 0)
+		return false;
+	const crm_node *f = crm_node_get(ri->r->doc->root, "followups")->items[i];
+	const crm_node *next = crm_node_get(f, "next");
+	crm_date fd;
+	if (crm_node_get(next, "date") || !date_of(f, "date", &fd))
+		return false; /* a next.date that does not parse is not guessed at */
+	const char *p = crm_node_str(f, "priority");
+	int days = crm_config_priority_days(ri->q->config, p ? p : "medium");
+	if (days < 0)
+		return false;
+	*date = crm_date_add_days(fd, days);
+	*action = crm_node_str(next, "action") ? crm_node_str(next, "action") : "";
+	*by = crm_node_str(next, "by");
+	*priority = p;
+	return true;
+}
+
+/* Overdue and due; returns whether an overdue item was added. */
+static bool add_next(crm_agenda *a, const rec_info *ri)
+{
+	const crm_agenda_query *q = ri->q;
+	crm_date d;
+	const char *action, *by, *prio;
+	if (!open_next(ri, &d, &action, &by, &prio))
+		return false;
+	const char *who = by ? by : ri->owner;
+	if (!mine(q, who))
+		return false;
+	long k = crm_date_diff(d, q->today);
+	char *text = crm_xstrdup(*action ? action : zh(q) ? "跟进" : "follow up");
+	if (k < 0) {
+		push(a, ri, CRM_AGENDA_OVERDUE, d, -k, who, prio, text);
+		return true;
+	}
+	if (k <= q->days)
+		push(a, ri, CRM_AGENDA_DUE, d, k, who, prio, text);
+	else
+		free(text);
+	return false;
+}
+
+static void add_birthdays(crm_agenda *a, const rec_info *ri)
+{
+	const crm_agenda_query *q = ri->q;
+	const crm_node *cs = crm_node_get(ri->r->doc->root, "contacts");
+	for (size_t i = 0; cs && cs->kind == CRM_NODE_SEQ && i < cs->n; i++) {
+		crm_date b;
+		if (!date_of(cs->items[i], "birthday", &b))
+			continue;
+		crm_date next = crm_date_next_yearly(b, q->today);
+		if (!within(next, q->today, q->config->rem_birthday))
+			continue;
+		const char *who = crm_node_str(cs->items[i], "name");
+		char *text = crm_xasprintf("%s%s%s", zh(q) ? "生日" : "Birthday", who ? ": " : "",
+					   who ? who : "");
+		push(a, ri, CRM_AGENDA_BIRTHDAY, next, crm_date_diff(next, q->today), ri->owner,
+		     ri->priority, text);
+	}
+}
+
+static void add_dates(crm_agenda *a, const rec_info *ri, bool won)
+{
+	const crm_agenda_query *q = ri->q;
+	const crm_node *ds = crm_node_get(ri->r->doc->root, "dates");
+	for (size_t i = 0; ds && ds->kind == CRM_NODE_SEQ && i < ds->n; i++) {
+		const crm_node *e = ds->items[i];
+		crm_date d;
+		if (!date_of(e, "date", &d))
+			continue;
+		bool yearly = is_true(crm_node_get(e, "yearly"));
+		/* SPEC §5: yearly dates share the birthday window, one-off ones reminders.dates */
+		if (yearly)
+			d = crm_date_next_yearly(d, q->today);
+		if (!within(d, q->today, yearly ? q->config->rem_birthday : q->config->rem_dates))
+			continue;
+		const char *label = crm_node_str(e, "label");
+		char *text = crm_xstrdup(label ? label : zh(q) ? "重要日期" : "Key date");
+		push(a, ri, CRM_AGENDA_DATE, d, crm_date_diff(d, q->today), ri->owner, ri->priority,
+		     text);
+	}
+	crm_date dl;
+	if (won || !date_of(crm_node_get(ri->r->doc->root, "needs"), "deadline", &dl) ||
+	    !within(dl, q->today, q->config->rem_dates))
+		return;
+	const char *summary = crm_record_str(ri->r, "needs.summary");
+	char *text = crm_xasprintf("%s%s%s", zh(q) ? "决策期限" : "Deadline",
+				   summary && *summary ? ": " : "", summary ? summary : "");
+	push(a, ri, CRM_AGENDA_DATE, dl, crm_date_diff(dl, q->today), ri->owner, ri->priority, text);
+	a->v[a->n - 1].deadline = true;
+}
+
+static void add_contract_end(crm_agenda *a, const rec_info *ri)
+{
+	const crm_agenda_query *q = ri->q;
+	crm_date d;
+	if (!date_of(crm_node_get(ri->r->doc->root, "deal"), "contract_end", &d) ||
+	    !within(d, q->today, q->config->rem_contract_end))
+		return;
+	push(a, ri, CRM_AGENDA_CONTRACT_END, d, crm_date_diff(d, q->today), ri->owner, ri->priority,
+	     crm_xstrdup(zh(q) ? "合同到期" : "Contract ends"));
+}
+
+static void add_stale(crm_agenda *a, const rec_info *ri)
+{
+	const crm_agenda_query *q = ri->q;
+	int stale = q->config->rem_stale;
+	if (stale <= 0)
+		return;
+	long i = crm_record_latest_followup(ri->r);
+	crm_date last;
+	bool ok = i >= 0 ? date_of(crm_node_get(ri->r->doc->root, "followups")->items[i], "date", &last)
+			 : date_of(crm_node_get(ri->r->doc->root, "first_contact"), "date", &last);
+	if (!ok)
+		return;
+	long since = crm_date_diff(q->today, last);
+	if (since < stale)
+		return;
+	char *text;
+	if (i >= 0)
+		text = zh(q) ? crm_xasprintf("%ld 天未跟进", since)
+			     : crm_xasprintf("no follow-up for %ld days", since);
+	else
+		text = zh(q) ? crm_xasprintf("首次接触后 %ld 天未跟进", since)
+			     : crm_xasprintf("no follow-up in the %ld days since first contact", since);
+	push(a, ri, CRM_AGENDA_STALE, crm_date_add_days(last, stale), since, ri->owner, ri->priority,
+	     text);
+}
+
+void crm_agenda_add(crm_agenda *a, const crm_agenda_query *q, const crm_record *r)
+{
+	if (!r->doc || !r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
+		return;
+	rec_info ri = {q, r, NULL, NULL, NULL, NULL, false, 0};
+	ri.name = crm_record_str(r, "name");
+	if (!ri.name)
+		ri.name = r->id;
+	ri.owner = crm_record_str(r, "owner");
+	ri.stage = crm_record_str(r, "stage");
+	long latest = crm_record_latest_followup(r);
+	if (latest >= 0)
+		ri.priority =
+			crm_node_str(crm_node_get(r->doc->root, "followups")->items[latest], "priority");
+	const char *bmax = crm_record_str(r, "needs.budget.max");
+	if (bmax) {
+		char *end;
+		ri.budget = strtod(bmax, &end);
+		ri.has_budget = end != bmax && !*end;
+	}
+	bool won = ri.stage && !strcmp(ri.stage, "won");
+	bool lost = ri.stage && !strcmp(ri.stage, "lost");
+	if (lost)
+		return;
+	bool overdue = add_next(a, &ri);
+	if (!mine(q, ri.owner))
+		return;
+	add_birthdays(a, &ri);
+	add_dates(a, &ri, won);
+	add_contract_end(a, &ri);
+	if (!won && !overdue)
+		add_stale(a, &ri);
+}
+
+int crm_agenda_build(crm_agenda *out, crm_book *b, const crm_agenda_query *q, crm_diags *warnings)
+{
+	crm_entry *v = NULL;
+	size_t n = 0;
+	int rc = crm_book_scan(b, &v, &n);
+	if (rc)
+		return rc;
+	crm_agenda_query qq = *q;
+	if (!qq.config)
+		qq.config = b->config;
+	for (size_t i = 0; i < n; i++) {
+		crm_record *r = NULL;
+		crm_diags d = {0};
+		if (v[i].symlink || crm_record_load(&r, b, &v[i], &d) != 0) {
+			const crm_diag *why = NULL;
+			for (size_t k = 0; k < d.n && !why; k++)
+				if (d.v[k].sev == CRM_SEV_ERROR)
+					why = &d.v[k];
+			if (warnings)
+				crm_diags_add(warnings, v[i].path, why ? why->line : 0, why ? why->col : 0,
+					      CRM_SEV_WARNING, "skipped, cannot be read: %s",
+					      v[i].symlink ? "it is a symbolic link"
+					      : why	  ? why->msg
+							  : crm_error_last());
+			crm_diags_free(&d);
+			crm_record_free(r);
+			continue;
+		}
+		crm_diags_free(&d);
+		crm_agenda_add(out, &qq, r);
+		crm_record_free(r);
+	}
+	crm_entries_free(v, n);
+	crm_agenda_sort(out);
+	return 0;
+}
