@@ -61,6 +61,7 @@ struct crm_node {
 	size_t n;            /* number of pairs or items */
 	crm_node **keys;     /* maps: keys[i] (scalars); sequences: NULL */
 	crm_node **items;    /* maps: values[i]; sequences: items[i] */
+	bool in_arena;       /* owned by its document's arena: crm_node_free skips it */
 };
 
 typedef struct {
@@ -70,6 +71,7 @@ typedef struct {
 	crm_node *root;      /* NULL for an empty document */
 	bool crlf;           /* the file's line breaks are CRLF */
 	bool bom;            /* the file starts with a UTF-8 BOM */
+	struct crm_arena *arena; /* where the reader allocated the nodes */
 } crm_doc;
 
 /*
@@ -104,8 +106,11 @@ bool crm_node_equal(const crm_node *a, const crm_node *b);
 /* The name of a JSON type, for messages ("string", "number", ...). */
 const char *crm_json_type_name(crm_json_type t);
 
-/* A deep copy of a node (positions kept, parent of the copy NULL). */
+/* A deep copy of a node (positions kept, parent of the copy NULL), owned by
+ * the caller whatever the original's owner. */
 crm_node *crm_node_clone(const crm_node *n);
+/* Free a node the caller owns, with its children; nodes of a document are
+ * freed with it (crm_doc_free), and this does nothing for them. */
 void crm_node_free(crm_node *n);
 
 /*

@@ -14,6 +14,44 @@
 #include <string.h>
 #include <yaml.h>
 
+/*
+ * The reader allocates every node, text and child array of a document from
+ * one arena: a record has hundreds of nodes, and a malloc and free for each
+ * cost more than the parse itself.
+ */
+struct crm_arena {
+	struct crm_arena *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static void *arena_alloc(crm_doc *doc, size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	struct crm_arena *a = doc->arena;
+	if (!a || a->used + n > a->cap) {
+		size_t cap = n > 16384 ? n : 16384;
+		struct crm_arena *b = crm_xmalloc(sizeof *b + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = a;
+		doc->arena = b;
+		a = b;
+	}
+	void *p = (char *)a->data + a->used;
+	a->used += n;
+	return p;
+}
+
+static void arena_free(struct crm_arena *a)
+{
+	while (a) {
+		struct crm_arena *next = a->next;
+		free(a);
+		a = next;
+	}
+}
+
 typedef struct {
 	crm_doc *doc;
 	crm_diags *diags;
@@ -23,6 +61,8 @@ typedef struct {
 	size_t *line_starts;  /* byte offset in text of each line */
 	size_t nlines;
 	int errors;
+	/* the last mark converted, so that the next one need not count from its line start */
+	size_t last_line, last_col, last_off;
 } reader;
 
 static void diag(reader *r, int line, int col, crm_severity sev, const char *fmt, ...)
@@ -40,16 +80,26 @@ static void diag(reader *r, int line, int col, crm_severity sev, const char *fmt
 }
 
 /* Byte offset in doc->src of a libyaml mark (line and column in characters). */
-static size_t off_of(const reader *r, yaml_mark_t m)
+static size_t off_of(reader *r, yaml_mark_t m)
 {
 	if (m.line >= r->nlines)
 		return r->text_off + r->text_len;
-	size_t i = r->line_starts[m.line];
-	for (size_t c = 0; c < m.column && i < r->text_len; c++) {
+	size_t i, c;
+	if (m.line == r->last_line && m.column >= r->last_col) {
+		i = r->last_off;
+		c = r->last_col;
+	} else {
+		i = r->line_starts[m.line];
+		c = 0;
+	}
+	for (; c < m.column && i < r->text_len; c++) {
 		i++;
 		while (i < r->text_len && ((unsigned char)r->text[i] & 0xC0) == 0x80)
 			i++;
 	}
+	r->last_line = m.line;
+	r->last_col = m.column;
+	r->last_off = i;
 	return r->text_off + i;
 }
 
@@ -103,6 +153,10 @@ static void prescan(reader *r)
 	bool conflict = false;
 	int bad_bytes = 0;
 	for (size_t i = 0; i < n;) {
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			i++;
+			continue;
+		}
 		if (s[i] == '\n') {
 			if (r->nlines == cap) {
 				cap *= 2;
@@ -160,9 +214,18 @@ static crm_node *node_new(crm_node_kind kind)
 	return n;
 }
 
+static crm_node *arena_node(reader *r, crm_node_kind kind)
+{
+	crm_node *n = arena_alloc(r->doc, sizeof *n);
+	memset(n, 0, sizeof *n);
+	n->kind = kind;
+	n->in_arena = true;
+	return n;
+}
+
 void crm_node_free(crm_node *n)
 {
-	if (!n)
+	if (!n || n->in_arena)
 		return;
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->keys)
@@ -175,15 +238,25 @@ void crm_node_free(crm_node *n)
 	free(n);
 }
 
-static void push_child(crm_node *parent, crm_node *key, crm_node *val)
+/* Grow a child array (capacity: powers of two, n the count) from the heap or the arena. */
+static crm_node **grow(crm_doc *doc, crm_node **v, size_t n)
 {
-	/* capacity grows in powers of two; n is the count */
+	size_t cap = n ? n * 2 : 4;
+	if (!doc)
+		return crm_xrealloc(v, cap * sizeof *v);
+	crm_node **w = arena_alloc(doc, cap * sizeof *w);
+	if (n)
+		memcpy(w, v, n * sizeof *v);
+	return w;
+}
+
+static void push_child_in(crm_doc *doc, crm_node *parent, crm_node *key, crm_node *val)
+{
 	size_t n = parent->n;
 	if ((n & (n - 1)) == 0) {
-		size_t cap = n ? n * 2 : 4;
 		if (parent->kind == CRM_NODE_MAP)
-			parent->keys = crm_xrealloc(parent->keys, cap * sizeof(crm_node *));
-		parent->items = crm_xrealloc(parent->items, cap * sizeof(crm_node *));
+			parent->keys = grow(doc, parent->keys, n);
+		parent->items = grow(doc, parent->items, n);
 	}
 	if (parent->kind == CRM_NODE_MAP)
 		parent->keys[n] = key;
@@ -194,10 +267,15 @@ static void push_child(crm_node *parent, crm_node *key, crm_node *val)
 	val->parent = parent;
 }
 
+static void push_child(crm_node *parent, crm_node *key, crm_node *val)
+{
+	push_child_in(NULL, parent, key, val);
+}
+
 static bool eq_ci(const char *s, size_t n, const char *const *set)
 {
 	for (; *set; set++)
-		if (strlen(*set) == n && memcmp(s, *set, n) == 0)
+		if ((*set)[0] == (n ? s[0] : '\0') && strlen(*set) == n && memcmp(s, *set, n) == 0)
 			return true;
 	return false;
 }
@@ -250,6 +328,12 @@ crm_json_type crm_yaml_resolve(const char *s, size_t len, crm_json_type *yaml11)
 					      "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL};
 	crm_json_type t = CRM_JSON_STRING, t11 = CRM_JSON_STRING;
 
+	/* most text (names, summaries, Chinese) starts with a letter no other type can */
+	if (len && !strchr("0123456789+-.~nNtTfFyYoO<=", s[0])) {
+		if (yaml11)
+			*yaml11 = CRM_JSON_STRING;
+		return CRM_JSON_STRING;
+	}
 	if (eq_ci(s, len, nulls))
 		t = t11 = CRM_JSON_NULL;
 	else if (eq_ci(s, len, bools))
@@ -293,8 +377,10 @@ crm_json_type crm_yaml_resolve(const char *s, size_t len, crm_json_type *yaml11)
 
 static crm_node *make_scalar(reader *r, const yaml_event_t *e)
 {
-	crm_node *n = node_new(CRM_NODE_SCALAR);
-	n->value = crm_xstrndup((const char *)e->data.scalar.value, e->data.scalar.length);
+	crm_node *n = arena_node(r, CRM_NODE_SCALAR);
+	n->value = arena_alloc(r->doc, e->data.scalar.length + 1);
+	memcpy(n->value, e->data.scalar.value, e->data.scalar.length);
+	n->value[e->data.scalar.length] = '\0';
 	n->len = e->data.scalar.length;
 	switch (e->data.scalar.style) {
 	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
@@ -314,7 +400,6 @@ static crm_node *make_scalar(reader *r, const yaml_event_t *e)
 	}
 	n->jtype = n->style == CRM_STYLE_PLAIN ? crm_yaml_resolve(n->value, n->len, NULL)
 					       : CRM_JSON_STRING;
-	(void)r;
 	return n;
 }
 
@@ -369,7 +454,7 @@ static void attach(reader *r, crm_node **stack, size_t depth, crm_node **pending
 {
 	crm_node *top = stack[depth - 1];
 	if (top->kind == CRM_NODE_SEQ) {
-		push_child(top, NULL, child);
+		push_child_in(r->doc, top, NULL, child);
 		return;
 	}
 	if (!pending_key[depth - 1]) {
@@ -377,9 +462,9 @@ static void attach(reader *r, crm_node **stack, size_t depth, crm_node **pending
 			diag(r, child->line, child->col, CRM_SEV_ERROR,
 			     "a key must be plain text, not a %s",
 			     child->kind == CRM_NODE_MAP ? "mapping" : "list");
-			crm_node_free(child);
-			child = node_new(CRM_NODE_SCALAR);
-			child->value = crm_xstrdup("");
+			child = arena_node(r, CRM_NODE_SCALAR);
+			child->value = arena_alloc(r->doc, 1);
+			child->value[0] = '\0';
 		}
 		for (size_t i = 0; i < top->n; i++)
 			if (strcmp(top->keys[i]->value, child->value) == 0) {
@@ -391,7 +476,7 @@ static void attach(reader *r, crm_node **stack, size_t depth, crm_node **pending
 		pending_key[depth - 1] = child;
 		return;
 	}
-	push_child(top, pending_key[depth - 1], child);
+	push_child_in(r->doc, top, pending_key[depth - 1], child);
 	pending_key[depth - 1] = NULL;
 }
 
@@ -473,7 +558,7 @@ static crm_node *build(reader *r)
 				n = make_scalar(r, &e);
 				set_pos(r, n, e.start_mark, e.end_mark);
 			} else {
-				n = node_new(e.type == YAML_MAPPING_START_EVENT ? CRM_NODE_MAP : CRM_NODE_SEQ);
+				n = arena_node(r, e.type == YAML_MAPPING_START_EVENT ? CRM_NODE_MAP : CRM_NODE_SEQ);
 				set_pos(r, n, e.start_mark, e.end_mark);
 				n->flow = e.type == YAML_MAPPING_START_EVENT
 						  ? e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
@@ -590,6 +675,7 @@ void crm_doc_free(crm_doc *doc)
 	if (!doc)
 		return;
 	crm_node_free(doc->root);
+	arena_free(doc->arena);
 	free(doc->path);
 	free(doc->src);
 	free(doc);
@@ -714,6 +800,7 @@ crm_node *crm_node_clone(const crm_node *n)
 		return NULL;
 	crm_node *c = node_new(n->kind);
 	*c = *n;
+	c->in_arena = false;
 	c->parent = NULL;
 	c->keys = NULL;
 	c->items = NULL;
