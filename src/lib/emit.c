@@ -22,7 +22,8 @@ static bool has_special_unicode(const char *s, size_t len)
 	return false;
 }
 
-/* Something that starts like a number or a date in any YAML reader. */
+/* Something that starts like a number or a date in any YAML reader (a YAML 1.1
+ * timestamp may separate date and time by spaces: 2024-05-01 10:00:00). */
 static bool numberish(const char *s, size_t len)
 {
 	size_t i = 0;
@@ -31,7 +32,7 @@ static bool numberish(const char *s, size_t len)
 	if (i >= len || !(isdigit((unsigned char)s[i]) || s[i] == '.'))
 		return false;
 	for (size_t k = 0; k < len; k++)
-		if (!isalnum((unsigned char)s[k]) && !strchr("_.:+-", s[k]))
+		if (!isalnum((unsigned char)s[k]) && !strchr("_.:+- \t", s[k]))
 			return false;
 	return true;
 }
