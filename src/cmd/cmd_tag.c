@@ -25,7 +25,8 @@ static int tag_run(const crm_cmd *cmd, bool add, crm_ctx *ctx, int argc, char **
 {
 	static const struct option opts[] = {{0}};
 	int c;
-	while ((c = cmd_getopt(cmd, argc, argv, "+", opts)) != -1)
+	/* no "+": a tag that starts with - is an option unless it comes after -- (SPEC) */
+	while ((c = cmd_getopt(cmd, argc, argv, "", opts)) != -1)
 		if (c == '?')
 			return 2;
 	if (argc - optind < 2)
