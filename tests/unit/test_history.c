@@ -814,3 +814,74 @@ Test(history, hook_and_merge_driver_are_installed)
 	expect_sh("crm record merge\n", "git -C %s config merge.crm.name", book);
 	crm_repo_free(r);
 }
+
+/* ---- the index, written by hand ---- */
+
+Test(history, a_plain_git_commit_after_ours_keeps_our_change)
+{
+	/* git's cached trees in the index must be invalidated along our paths,
+	 * or git's next commit would write the old folder back. */
+	crm_repo *r = new_book();
+	put("customers/2024/05/a.yaml", "a: 1\n");
+	put("customers/2024/06/b.yaml", "b: 1\n");
+	put("crm.yaml", "book: x\n");
+	free(sh("git -C %s add -A && git -C %s commit -q -m init", book, book));
+	put("customers/2024/05/a.yaml", "a: 2\n");
+	put("customers/2024/05/new.yaml", "n: 1\n");
+	const char *paths[] = {"customers/2024/05/a.yaml", "customers/2024/05/new.yaml"};
+	cr_assert_eq(crm_repo_commit(r, paths, 2, "Ming", "ming@example.com", "ours", NULL), 0,
+		     "%s", crm_error_last());
+	expect_sh("", "git -C %s status --porcelain", book);
+	put("customers/2024/06/b.yaml", "b: 2\n");
+	free(sh("git -C %s add customers/2024/06/b.yaml && git -C %s commit -q -m theirs", book,
+		book));
+	expect_sh("customers/2024/06/b.yaml\n", "git -C %s diff --name-only HEAD~1 HEAD", book);
+	expect_sh("a: 2\n", "git -C %s show HEAD:customers/2024/05/a.yaml", book);
+	expect_sh("n: 1\n", "git -C %s show HEAD:customers/2024/05/new.yaml", book);
+	expect_sh("", "git -C %s status --porcelain", book);
+	expect_sh("", "git -C %s fsck --strict 2>&1", book);
+	crm_repo_free(r);
+}
+
+Test(history, unusual_indexes_are_updated_too)
+{
+	crm_repo *r = new_book();
+	put("customers/a.yaml", "a: 1\n");
+	put("customers/b.yaml", "b: 1\n");
+	free(sh("git -C %s add -A && git -C %s commit -q -m init", book, book));
+	/* An untracked cache and version 4 (prefix-compressed names). */
+	free(sh("git -C %s config core.untrackedCache true && git -C %s status -s >/dev/null",
+		book, book));
+	put("customers/a.yaml", "a: 2\n");
+	COMMIT_OK(r, "customers/a.yaml", "set a");
+	expect_sh("", "git -C %s status --porcelain", book);
+	free(sh("git -C %s update-index --index-version 4", book));
+	put("customers/b.yaml", "b: 2\n");
+	rm("customers/a.yaml");
+	const char *both[] = {"customers/a.yaml", "customers/b.yaml"};
+	cr_assert_eq(crm_repo_commit(r, both, 2, "Ming", "ming@example.com", "v4", NULL), 0, "%s",
+		     crm_error_last());
+	expect_sh("", "git -C %s status --porcelain", book);
+	expect_sh("customers/b.yaml\n", "git -C %s ls-files", book);
+	/* A file where the index has a folder. */
+	free(sh("rm -r %s/customers", book));
+	put("customers", "now a file\n");
+	COMMIT_OK(r, "customers", "folder to file");
+	expect_sh("customers\n", "git -C %s ls-files", book);
+	expect_sh("", "git -C %s status --porcelain", book);
+	crm_repo_free(r);
+}
+
+Test(history, files_go_through_git_filters_when_the_book_has_any)
+{
+	crm_repo *r = new_book();
+	put(".gitattributes", "*.txt text eol=crlf\n");
+	put("notes/a.txt", "one\r\ntwo\r\n");
+	const char *paths[] = {".gitattributes", "notes/a.txt"};
+	cr_assert_eq(crm_repo_commit(r, paths, 2, "Ming", "ming@example.com", "crlf", NULL), 0,
+		     "%s", crm_error_last());
+	/* Stored with LF, as git add would, so git sees nothing changed. */
+	expect_sh("one\ntwo\n", "git -C %s show HEAD:notes/a.txt", book);
+	expect_sh("", "git -C %s status --porcelain", book);
+	crm_repo_free(r);
+}
