@@ -63,33 +63,41 @@ enum {
 
 /*
  * Commit exactly `paths` as they are now in the working tree, on top of
- * HEAD: a path whose file exists is added or updated (blob through the
- * repository's filters, mode 100644, 100755 when executable, 120000 for a
- * symlink), a missing one is removed; a directory is refused (CRM_EINVALID).
+ * HEAD: a path whose file exists is added or updated (mode 100644, 100755
+ * when executable, 120000 for a symlink), a missing one is removed (a file
+ * only: never a folder of that name); a folder is refused (CRM_EINVALID).
  * Nothing else goes in the commit, whatever else is staged. Only the trees
  * along the changed paths are rewritten, so the cost does not grow with the
- * size of the book.
+ * size of the book. Blobs are the files' bytes; when core.autocrlf or an
+ * attributes file could ask for a filter (eol, text, ident, filter,
+ * encoding), they go through git's filters instead, as `git add` would.
  *
  * Author and committer are `name` <`email`> (when either is NULL, git's
- * user.name/user.email; CRM_EUSAGE when those are unset too), dated now or
- * by GIT_AUTHOR_DATE / GIT_COMMITTER_DATE when set ("@1700000000 +0800",
- * "1700000000 +0800" or "2024-05-01T09:30:00+08:00"). The message is cleaned
- * up as `git commit -m` does; an empty one is CRM_EUSAGE.
+ * user.name/user.email; CRM_EUSAGE when those are unset too; CRM_EINVALID
+ * for a name with '<' or '>'), dated now or by GIT_AUTHOR_DATE /
+ * GIT_COMMITTER_DATE when set ("@1700000000 +0800", "1700000000 +0800" or
+ * "2024-05-01T09:30:00+08:00"). The message is cleaned up as `git commit -m`
+ * does; an empty one is CRM_EUSAGE.
  *
  * HEAD may be unborn (the first commit, on whatever branch HEAD names) or
  * detached. The branch moves by compare-and-swap: if another process
  * committed between our reading HEAD and moving it, the tree is rebuilt on
- * the new HEAD and tried again (a few times, then CRM_ECONFLICT), so the other
- * commit is never dropped.
+ * the new HEAD and tried again (up to 20 times, then CRM_ECONFLICT; a branch
+ * whose .lock file stays is CRM_ELOCKED), so the other commit is never
+ * dropped. Losing attempts leave unreferenced objects behind, as racing gits
+ * do; `git gc` takes them.
  *
  * Returns CRM_COMMIT_DONE, or CRM_COMMIT_NOTHING when the new tree equals
  * HEAD's (no commit; an unborn HEAD and no files to add count as nothing).
- * Afterwards the index entries of `paths` are set to what was committed
- * (so `git status` is clean for them), other entries untouched. That update
- * comes after the commit, because the commit is what matters: when the
- * index cannot be written (another git holds index.lock) the commit stands,
- * and the return is CRM_COMMIT_INDEX_STALE with a message saying so; `git
- * status` then shows those paths as staged changes until the next `git add`.
+ *
+ * Afterwards the index entries of `paths` are set to what was committed,
+ * as `git add` would (so `git status` is clean for them), other entries
+ * untouched. The index comes after the commit, because the commit is what
+ * matters: when the index cannot be written (another git holds index.lock
+ * for more than ~100 ms) the commit stands and the return is
+ * CRM_COMMIT_INDEX_STALE with a message saying so; `git status` then shows
+ * those paths as changed until the next `git add`. Callers that only test
+ * `rc < 0` for failure treat it as success, which it is.
  *
  * out_oid, when not NULL, receives the new commit's hex id (41 bytes with
  * the NUL); with CRM_COMMIT_NOTHING it receives HEAD's (or "" when unborn).

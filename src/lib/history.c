@@ -707,6 +707,14 @@ done:
 	return rc;
 }
 
+/* Sleep `ms` milliseconds. */
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 /* ---- the index, patched in place ---- */
 
 /*
@@ -1026,7 +1034,15 @@ static int index_patch(git_repository *repo, const struct change *v, size_t n)
 	size_t done_len = 0;
 	int rc = 0, have = 1;
 
-	int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666), locked = fd >= 0;
+	/* git holds index.lock for milliseconds; wait a little before giving up. */
+	int fd = -1;
+	for (int attempt = 0; attempt < 10; attempt++) {
+		fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+		pause_ms(10);
+	}
+	int locked = fd >= 0;
 	if (fd < 0) {
 		rc = errno == EEXIST ? crm_error_set(CRM_ELOCKED, "%s exists: another git is "
 								  "running, or one crashed",
@@ -1096,13 +1112,6 @@ static int update_index(git_repository *repo, const struct change *v, size_t n)
 	return rc;
 }
 
-/* Sleep `ms` milliseconds. */
-static void pause_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const char *name,
 		    const char *email, const char *message, char *out_oid)

@@ -885,3 +885,24 @@ Test(history, files_go_through_git_filters_when_the_book_has_any)
 	expect_sh("", "git -C %s status --porcelain", book);
 	crm_repo_free(r);
 }
+
+Test(history, a_detached_head_moves_alone)
+{
+	crm_repo *r = new_book();
+	put("customers/a.yaml", "a: 1\n");
+	COMMIT_OK(r, "customers/a.yaml", "add a");
+	char *main_before = sh("git -C %s rev-parse main", book);
+	free(sh("git -C %s checkout -q --detach", book));
+	put("customers/a.yaml", "a: 2\n");
+	char oid[41];
+	cr_assert_eq(commit1(r, "customers/a.yaml", "detached", oid), 0, "%s", crm_error_last());
+	char *head = sh("git -C %s rev-parse HEAD", book);
+	char *main_after = sh("git -C %s rev-parse main", book);
+	cr_expect_eq(strncmp(head, oid, 40), 0);
+	cr_expect_str_eq(main_after, main_before);
+	expect_sh("HEAD\n", "git -C %s rev-parse --abbrev-ref HEAD", book);
+	free(head);
+	free(main_before);
+	free(main_after);
+	crm_repo_free(r);
+}
