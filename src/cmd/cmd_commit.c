@@ -156,6 +156,7 @@ const crm_cmd cmd_commit = {
 	"commit", "[-m MSG]", "validate and commit the records edited by hand",
 	"  -m, --message MSG   the commit message (default: 'edit ID: NAME' for one\n"
 	"                      record, 'edit: ID, ID2, ...' for several)\n"
+	"\n"
 	"Commits every record file under customers/ that differs from the last commit\n"
 	"(changed, new or deleted; see 'crm status'), and nothing else, whatever is\n"
 	"staged. Refuses, committing nothing, while any of them is invalid.\n",

@@ -161,6 +161,7 @@ const crm_cmd cmd_contact = {
 	"  --email E       email address\n"
 	"  --birthday D    YYYY-MM-DD\n"
 	"  --role R        decision-maker, influencer, user or contact (or a label: 最终决策人)\n"
+	"\n"
 	"An update keeps the fields not given; an empty value (--phone '') removes a field.\n",
 	run,
 };

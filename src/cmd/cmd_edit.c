@@ -336,6 +336,7 @@ done:
 const crm_cmd cmd_edit = {
 	"edit", "WHO", "edit a record in your text editor; commit it when it is valid",
 	"  WHO   an id, a unique id prefix, or a unique part of the name\n"
+	"\n"
 	"Opens $VISUAL (else $EDITOR, else vi) on a private copy of the record in\n"
 	".git/crm/edit/ID.yaml. When the editor exits, the copy is checked: a valid one\n"
 	"replaces the record in one commit ('edit ID: NAME'); an unchanged one commits\n"

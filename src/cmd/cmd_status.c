@@ -149,6 +149,7 @@ const crm_cmd cmd_status = {
 	"records changed by hand and not committed, and whether each is valid",
 	"  --json    an array of {path, status: modified|added|deleted, valid,\n"
 	"            errors: [{line, column, message}]}\n"
+	"\n"
 	"Lists each record file under customers/ that differs from the last commit:\n"
 	"M modified, A new, D deleted, then 'valid' or 'invalid: N errors' and the\n"
 	"problems as PATH:LINE:COL: error: MESSAGE. It is a report: the exit status\n"
