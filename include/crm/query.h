@@ -42,21 +42,18 @@ bool crm_due_days(const char *date, crm_date today, long *days);
  */
 void crm_due_text(crm_buf *b, long days, const char *lang);
 
-/* Every readable, valid record of a book, in path order. */
-typedef struct {
-	crm_record **v;
-	size_t n;
-} crm_records;
-
 /*
- * Read every record of the book into *out (zeroed first). Records that are
+ * Read the records of the book one at a time, in path order, and hand each
+ * to fn (which borrows it: it is freed when fn returns). Records that are
  * symlinks, unreadable, not YAML, or refused by the schema are skipped, each
- * with a warning in `skipped` (may be NULL) that names the file and the
- * first problem. Returns 0, or a negative error when the book cannot be
- * scanned or its schema not loaded. Free with crm_records_free.
+ * with a warning in `skipped` (may be NULL) naming the file and the first
+ * problem. One record at a time keeps a book of 10,000 customers in a few
+ * megabytes. fn returns 0 to go on, or a negative error that stops the walk
+ * and is returned. Returns 0, or a negative error when the book cannot be
+ * scanned or its schema not loaded.
  */
-int crm_records_load(crm_book *b, crm_records *out, crm_diags *skipped);
-void crm_records_free(crm_records *rs);
+int crm_records_each(crm_book *b, crm_diags *skipped,
+		     int (*fn)(const crm_record *r, void *arg), void *arg);
 
 /*
  * A filter for `crm list`: every field set must hold (AND). Strings are
@@ -81,24 +78,41 @@ typedef struct {
 bool crm_filter_match(const crm_record *r, const crm_filter *f);
 
 /*
- * Sort records by `key`: id, name, stage (in the order of the stage enum of
- * the schema `s`, which may be NULL), next (the open next action's date;
- * none last), owner or first_contact; ties by id. CRM_EUSAGE with a message
- * for another key.
+ * What `crm list` and `crm find` show of a customer, copied out of its
+ * record so that the record can be freed. Absent fields are NULL.
  */
-int crm_records_sort(crm_record **v, size_t n, const char *key, const struct crm_schema *s);
+typedef struct {
+	char *id, *name, *kind, *stage, *owner, *source, *path;
+	char *first_contact;      /* first_contact.date */
+	char **tags;              /* the scalar tags, in order */
+	size_t ntags;
+	bool has_next;            /* an open next action (never for won or lost) */
+	char *next_date, *next_action, *next_by, *next_priority;
+} crm_summary;
 
-/* Whether `key` is a key crm_records_sort knows. */
-bool crm_sort_key_valid(const char *key);
+/* The summary of r; free with crm_summary_free (NULL is fine). */
+crm_summary *crm_summary_new(const crm_record *r);
+void crm_summary_free(crm_summary *s);
 
 /*
- * Write the members of record r's object in `crm list --json` (SPEC §5)
- * into the object the caller has begun (and ends, after adding its own
- * members): id, name, kind, stage, owner, source, tags (an array), path,
+ * Write the members of a customer's object in `crm list --json` (SPEC §5)
+ * into the object the caller has begun (and ends, after adding any members
+ * of its own): id, name, kind, stage, owner, source, tags (an array), path,
  * and next ({date, action, by, priority}, or null when there is no open
  * next action or the stage is won or lost). Absent fields are null.
  */
-void crm_record_summary_json(crm_json *j, const crm_record *r);
+void crm_summary_json(crm_json *j, const crm_summary *s);
+
+/*
+ * Sort summaries by `key`: id, name, stage (in the order of the stage enum
+ * of the schema `s`, which may be NULL), next (the open next action's date;
+ * none last), owner or first_contact; ties by id. CRM_EUSAGE with a message
+ * for another key.
+ */
+int crm_summaries_sort(crm_summary **v, size_t n, const char *key, const struct crm_schema *s);
+
+/* Whether `key` is a key crm_summaries_sort knows. */
+bool crm_sort_key_valid(const char *key);
 
 /* One place where crm_record_find found the text. */
 typedef struct {

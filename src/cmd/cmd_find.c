@@ -22,6 +22,60 @@ static void where(crm_buf *b, const crm_match *m)
 	crm_buf_free(&one);
 }
 
+/* What the search collects while it walks the book. */
+typedef struct {
+	crm_ctx *ctx;
+	const crm_schema *s;
+	const char *text;
+	bool json;
+	crm_json j;       /* --json: the array being written into out */
+	crm_table *t;     /* otherwise: one row per customer */
+	size_t found;
+} search;
+
+static int visit(const crm_record *r, void *arg)
+{
+	search *q = arg;
+	crm_match *m;
+	size_t n;
+	if (!crm_record_find(r, q->text, &m, &n))
+		return 0;
+	q->found++;
+	crm_summary *sum = crm_summary_new(r);
+	if (q->json) {
+		/* list's object, then where it matched */
+		crm_json_begin_object(&q->j);
+		crm_summary_json(&q->j, sum);
+		crm_json_key(&q->j, "matches");
+		crm_json_begin_array(&q->j);
+		for (size_t k = 0; k < n; k++) {
+			crm_json_begin_object(&q->j);
+			crm_json_key(&q->j, "field");
+			crm_json_string(&q->j, m[k].field);
+			crm_json_key(&q->j, "text");
+			crm_json_string(&q->j, m[k].text);
+			crm_json_end_object(&q->j);
+		}
+		crm_json_end_array(&q->j);
+		crm_json_end_object(&q->j);
+	} else {
+		crm_buf w = CRM_BUF_INIT;
+		where(&w, &m[0]);
+		if (n > 1)
+			crm_buf_printf(&w, " (+%zu)", n - 1);
+		crm_table_add_row(q->t);
+		crm_table_add_cell(q->t, sum->id);
+		crm_table_add_cell(q->t, sum->name);
+		crm_table_add_cell(q->t, sum->stage ? crm_schema_label(q->s, "stage", sum->stage,
+								      q->ctx->lang) : NULL);
+		crm_table_add_cell(q->t, w.ptr);
+		crm_buf_free(&w);
+	}
+	crm_summary_free(sum);
+	crm_matches_free(m, n);
+	return 0;
+}
+
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {0}};
@@ -44,79 +98,36 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	crm_book *b;
 	if ((rc = cmd_open_book(ctx, &b)))
 		return rc;
-	const crm_schema *s = NULL;
-	crm_records rs = {0};
+	crm_buf out = CRM_BUF_INIT;
+	search q = {ctx, NULL, text, json, {0}, crm_table_new(), 0};
 	crm_diags d = {0};
-	int e = crm_book_schema(b, &s, &d);
+	if (json) {
+		crm_json_init(&q.j, &out, true);
+		crm_json_begin_array(&q.j);
+	}
+	int e = crm_book_schema(b, &q.s, &d);
 	if (!e)
-		e = crm_records_load(b, &rs, &d);
+		e = crm_records_each(b, &d, visit, &q);
 	cmd_print_diags(&d);
 	if (e) {
 		rc = cmd_fail(e);
 		goto done;
 	}
-	crm_buf out = CRM_BUF_INIT;
-	crm_json j;
-	crm_table *t = crm_table_new();
-	size_t found = 0;
 	if (json) {
-		crm_json_init(&j, &out, true);
-		crm_json_begin_array(&j);
-	}
-	for (size_t i = 0; i < rs.n; i++) {
-		const crm_record *r = rs.v[i];
-		crm_match *m;
-		size_t n;
-		if (!crm_record_find(r, text, &m, &n))
-			continue;
-		found++;
-		if (json) {
-			/* list's object, then where it matched */
-			crm_json_begin_object(&j);
-			crm_record_summary_json(&j, r);
-			crm_json_key(&j, "matches");
-			crm_json_begin_array(&j);
-			for (size_t k = 0; k < n; k++) {
-				crm_json_begin_object(&j);
-				crm_json_key(&j, "field");
-				crm_json_string(&j, m[k].field);
-				crm_json_key(&j, "text");
-				crm_json_string(&j, m[k].text);
-				crm_json_end_object(&j);
-			}
-			crm_json_end_array(&j);
-			crm_json_end_object(&j);
-		} else {
-			const char *stage = crm_record_str(r, "stage");
-			crm_buf w = CRM_BUF_INIT;
-			where(&w, &m[0]);
-			if (n > 1)
-				crm_buf_printf(&w, " (+%zu)", n - 1);
-			crm_table_add_row(t);
-			crm_table_add_cell(t, r->id);
-			crm_table_add_cell(t, crm_record_str(r, "name"));
-			crm_table_add_cell(t, stage ? crm_schema_label(s, "stage", stage, ctx->lang) : NULL);
-			crm_table_add_cell(t, w.ptr);
-			crm_buf_free(&w);
-		}
-		crm_matches_free(m, n);
-	}
-	if (json) {
-		crm_json_end_array(&j);
+		crm_json_end_array(&q.j);
 		rc = cmd_print_json(&out);
 	} else {
-		crm_table_render(t, &out);
+		crm_table_render(q.t, &out);
 		rc = cmd_write_out(out.ptr, out.len);
 	}
-	crm_table_free(t);
-	crm_buf_free(&out);
-	if (!rc && !found) {
+	if (!rc && !q.found) {
 		if (!json)
 			cmd_note("nothing matches '%s'", text);
 		rc = 1;
 	}
 done:
-	crm_records_free(&rs);
+	crm_table_free(q.t);
+	crm_buf_free(&out);
 	crm_diags_free(&d);
 	crm_book_free(b);
 	return rc;

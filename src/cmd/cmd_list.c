@@ -32,7 +32,7 @@ static int check_owner(const crm_book *b, const char *id)
 	return 1;
 }
 
-static int print_table(crm_ctx *ctx, const crm_schema *s, crm_record **v, size_t n, bool csv)
+static int print_table(crm_ctx *ctx, const crm_schema *s, crm_summary **v, size_t n, bool csv)
 {
 	crm_table *t = crm_table_new();
 	const char *lang = ctx->lang;
@@ -50,34 +50,29 @@ static int print_table(crm_ctx *ctx, const crm_schema *s, crm_record **v, size_t
 		crm_table_add_column(t, crm_schema_label(s, "followups[].next.action", NULL, lang));
 	}
 	for (size_t i = 0; i < n; i++) {
-		const crm_record *r = v[i];
-		crm_next nx;
-		bool has = crm_record_next(r, &nx);
-		const char *stage = crm_record_str(r, "stage");
+		const crm_summary *r = v[i];
 		crm_table_add_row(t);
 		crm_table_add_cell(t, r->id);
-		crm_table_add_cell(t, crm_record_str(r, "name"));
+		crm_table_add_cell(t, r->name);
 		if (csv) {
-			crm_table_add_cell(t, crm_record_str(r, "kind"));
-			crm_table_add_cell(t, crm_record_str(r, "source"));
-			crm_table_add_cell(t, stage);
-			crm_table_add_cell(t, crm_record_str(r, "owner"));
+			crm_table_add_cell(t, r->kind);
+			crm_table_add_cell(t, r->source);
+			crm_table_add_cell(t, r->stage);
+			crm_table_add_cell(t, r->owner);
 			crm_buf tags = CRM_BUF_INIT;
-			const crm_node *tn = crm_node_get(r->doc->root, "tags");
-			for (size_t k = 0; tn && tn->kind == CRM_NODE_SEQ && k < tn->n; k++)
-				if (tn->items[k]->kind == CRM_NODE_SCALAR)
-					crm_buf_printf(&tags, "%s%s", tags.len ? ", " : "", tn->items[k]->value);
+			for (size_t k = 0; k < r->ntags; k++)
+				crm_buf_printf(&tags, "%s%s", k ? ", " : "", r->tags[k]);
 			crm_table_add_cell(t, crm_buf_cstr(&tags));
 			crm_buf_free(&tags);
-			crm_table_add_cell(t, has ? nx.date : NULL);
-			crm_table_add_cell(t, has ? nx.action : NULL);
-			crm_table_add_cell(t, has ? nx.by : NULL);
-			crm_table_add_cell(t, has ? nx.priority : NULL);
+			crm_table_add_cell(t, r->next_date);
+			crm_table_add_cell(t, r->next_action);
+			crm_table_add_cell(t, r->next_by);
+			crm_table_add_cell(t, r->next_priority);
 		} else {
-			crm_table_add_cell(t, stage ? crm_schema_label(s, "stage", stage, lang) : NULL);
-			crm_table_add_cell(t, crm_record_str(r, "owner"));
-			crm_table_add_cell(t, has ? nx.date : NULL);
-			crm_table_add_cell(t, has ? nx.action : NULL);
+			crm_table_add_cell(t, r->stage ? crm_schema_label(s, "stage", r->stage, lang) : NULL);
+			crm_table_add_cell(t, r->owner);
+			crm_table_add_cell(t, r->next_date);
+			crm_table_add_cell(t, r->next_action);
 		}
 	}
 	crm_buf out = CRM_BUF_INIT;
@@ -91,7 +86,7 @@ static int print_table(crm_ctx *ctx, const crm_schema *s, crm_record **v, size_t
 	return rc;
 }
 
-static int print_json(crm_record **v, size_t n)
+static int print_json(crm_summary **v, size_t n)
 {
 	crm_buf b = CRM_BUF_INIT;
 	crm_json j;
@@ -99,13 +94,33 @@ static int print_json(crm_record **v, size_t n)
 	crm_json_begin_array(&j);
 	for (size_t i = 0; i < n; i++) {
 		crm_json_begin_object(&j);
-		crm_record_summary_json(&j, v[i]);
+		crm_summary_json(&j, v[i]);
 		crm_json_end_object(&j);
 	}
 	crm_json_end_array(&j);
 	int rc = cmd_print_json(&b);
 	crm_buf_free(&b);
 	return rc;
+}
+
+/* The customers that pass the filter, as summaries. */
+typedef struct {
+	const crm_filter *f;
+	crm_summary **v;
+	size_t n, cap;
+} matches;
+
+static int keep_match(const crm_record *r, void *arg)
+{
+	matches *m = arg;
+	if (!crm_filter_match(r, m->f))
+		return 0;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->v = crm_xrealloc(m->v, m->cap * sizeof *m->v);
+	}
+	m->v[m->n++] = crm_summary_new(r);
+	return 0;
 }
 
 static int run(crm_ctx *ctx, int argc, char **argv)
@@ -180,7 +195,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	const crm_schema *s = NULL;
-	crm_records rs = {0};
+	matches m = {&f, NULL, 0, 0};
 	crm_diags d = {0};
 	int e = crm_book_schema(b, &s, &d);
 	if (!e && stage)
@@ -198,30 +213,22 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	if (f.owner && (rc = check_owner(b, f.owner)))
 		goto done;
-	if ((e = crm_records_load(b, &rs, &d))) {
+	if ((e = crm_records_each(b, &d, keep_match, &m))) {
 		cmd_print_diags(&d);
 		rc = cmd_fail(e);
 		goto done;
 	}
 	cmd_print_diags(&d);
-	/* keep the matches in rs, free the rest */
-	size_t n = 0;
-	for (size_t i = 0; i < rs.n; i++) {
-		if (crm_filter_match(rs.v[i], &f))
-			rs.v[n++] = rs.v[i];
-		else
-			crm_record_free(rs.v[i]);
-	}
-	rs.n = n;
-	crm_records_sort(rs.v, n, sort, s);
-	if (limit >= 0 && (size_t)limit < n)
-		n = (size_t)limit;
+	crm_summaries_sort(m.v, m.n, sort, s);
+	size_t n = limit >= 0 && (size_t)limit < m.n ? (size_t)limit : m.n;
 	if (json)
-		rc = print_json(rs.v, n);
+		rc = print_json(m.v, n);
 	else
-		rc = print_table(ctx, s, rs.v, n, csv);
+		rc = print_table(ctx, s, m.v, n, csv);
 done:
-	crm_records_free(&rs);
+	for (size_t i = 0; i < m.n; i++)
+		crm_summary_free(m.v[i]);
+	free(m.v);
 	crm_diags_free(&d);
 	crm_book_free(b);
 	free(tags);

@@ -74,19 +74,27 @@ void crm_due_text(crm_buf *b, long days, const char *lang)
 		crm_buf_printf(b, "overdue by %ld day%s", -days, days == -1 ? "" : "s");
 }
 
-int crm_records_load(crm_book *b, crm_records *out, crm_diags *skipped)
+/* The first error of d (or its first diagnostic), for a one-line warning. */
+static const crm_diag *first_error(const crm_diags *d)
+{
+	for (size_t k = 0; k < d->n; k++)
+		if (d->v[k].sev == CRM_SEV_ERROR)
+			return &d->v[k];
+	return d->n ? &d->v[0] : NULL;
+}
+
+int crm_records_each(crm_book *b, crm_diags *skipped,
+		     int (*fn)(const crm_record *r, void *arg), void *arg)
 {
 	crm_entry *v = NULL;
 	size_t n = 0;
 	const crm_schema *s = NULL;
-	memset(out, 0, sizeof *out);
 	int rc = crm_book_schema(b, &s, NULL);
 	if (rc)
 		return rc;
 	if ((rc = crm_book_scan(b, &v, &n)))
 		return rc;
-	out->v = crm_xcalloc(n ? n : 1, sizeof *out->v);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !rc; i++) {
 		if (v[i].symlink) {
 			if (skipped)
 				crm_diags_add(skipped, v[i].path, 0, 0, CRM_SEV_WARNING,
@@ -95,52 +103,33 @@ int crm_records_load(crm_book *b, crm_records *out, crm_diags *skipped)
 		}
 		crm_record *r = NULL;
 		crm_diags d = {0};
+		const crm_diag *e;
 		if (crm_record_load(&r, b, &v[i], &d) != 0) {
-			if (skipped) {
-				size_t k = 0;
-				while (k < d.n && d.v[k].sev != CRM_SEV_ERROR)
-					k++;
-				crm_diags_add(skipped, v[i].path, k < d.n ? d.v[k].line : 0,
-					      k < d.n ? d.v[k].col : 0, CRM_SEV_WARNING,
-					      "skipped: %s (run 'crm validate')",
-					      k < d.n ? d.v[k].msg : crm_error_last());
-			}
-			crm_diags_free(&d);
-			continue;
+			e = first_error(&d);
+			if (skipped)
+				crm_diags_add(skipped, v[i].path, e ? e->line : 0, e ? e->col : 0,
+					      CRM_SEV_WARNING, "skipped: %s (run 'crm validate')",
+					      e ? e->msg : crm_error_last());
+		} else if (!r->doc->root || r->doc->root->kind != CRM_NODE_MAP) {
+			if (skipped)
+				crm_diags_add(skipped, v[i].path, 0, 0, CRM_SEV_WARNING,
+					      "skipped: not a map of fields (run 'crm validate')");
+		} else if (crm_schema_validate(s, r->doc, &d) > 0) {
+			e = first_error(&d);
+			if (skipped)
+				crm_diags_add(skipped, v[i].path, e ? e->line : 0, e ? e->col : 0,
+					      CRM_SEV_WARNING, "skipped, invalid: %s (run 'crm validate')",
+					      e ? e->msg : "refused by the schema");
+		} else {
+			rc = fn(r, arg);
 		}
 		crm_diags_free(&d);
-		if (crm_schema_validate(s, r->doc, &d) > 0 || !r->doc->root ||
-		    r->doc->root->kind != CRM_NODE_MAP) {
-			if (skipped) {
-				size_t k = 0;
-				while (k < d.n && d.v[k].sev != CRM_SEV_ERROR)
-					k++;
-				crm_diags_add(skipped, v[i].path, k < d.n ? d.v[k].line : 0,
-					      k < d.n ? d.v[k].col : 0, CRM_SEV_WARNING,
-					      "skipped, invalid: %s (run 'crm validate')",
-					      k < d.n ? d.v[k].msg : "not a map of fields");
-			}
-			crm_diags_free(&d);
-			crm_record_free(r);
-			continue;
-		}
-		crm_diags_free(&d);
-		out->v[out->n++] = r;
+		crm_record_free(r);
 	}
-	crm_error_clear();
+	if (!rc)
+		crm_error_clear();
 	crm_entries_free(v, n);
-	return 0;
-}
-
-void crm_records_free(crm_records *rs)
-{
-	for (size_t i = 0; rs && i < rs->n; i++)
-		crm_record_free(rs->v[i]);
-	if (rs) {
-		free(rs->v);
-		rs->v = NULL;
-		rs->n = 0;
-	}
+	return rc;
 }
 
 static bool eq(const char *a, const char *b)
@@ -210,11 +199,10 @@ static struct {
 	size_t nstages;
 } sort_by;
 
-static long stage_rank(const crm_record *r)
+static long stage_rank(const crm_summary *r)
 {
-	const char *st = crm_record_str(r, "stage");
-	for (size_t i = 0; st && i < sort_by.nstages; i++)
-		if (!strcmp(st, sort_by.stages[i]))
+	for (size_t i = 0; r->stage && i < sort_by.nstages; i++)
+		if (!strcmp(r->stage, sort_by.stages[i]))
 			return (long)i;
 	return (long)sort_by.nstages;
 }
@@ -227,32 +215,29 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int cmp_records(const void *pa, const void *pb)
+static int cmp_summaries(const void *pa, const void *pb)
 {
-	const crm_record *a = *(crm_record *const *)pa, *b = *(crm_record *const *)pb;
+	const crm_summary *a = *(crm_summary *const *)pa, *b = *(crm_summary *const *)pb;
 	const char *k = sort_by.key;
 	int c = 0;
 	if (!strcmp(k, "name")) {
-		const char *na = crm_record_str(a, "name"), *nb = crm_record_str(b, "name");
-		c = (na && nb) ? strcasecmp(na, nb) : cmp_str(na, nb);
+		c = (a->name && b->name) ? strcasecmp(a->name, b->name) : 0;
 		if (!c)
-			c = cmp_str(na, nb);
+			c = cmp_str(a->name, b->name);
 	} else if (!strcmp(k, "stage")) {
 		long x = stage_rank(a), y = stage_rank(b);
 		c = x < y ? -1 : x > y;
 	} else if (!strcmp(k, "next")) {
-		crm_next x, y;
-		c = cmp_str(crm_record_next(a, &x) ? x.date : NULL, crm_record_next(b, &y) ? y.date : NULL);
+		c = cmp_str(a->has_next ? a->next_date : NULL, b->has_next ? b->next_date : NULL);
 	} else if (!strcmp(k, "owner")) {
-		c = cmp_str(crm_record_str(a, "owner"), crm_record_str(b, "owner"));
+		c = cmp_str(a->owner, b->owner);
 	} else if (!strcmp(k, "first_contact")) {
-		c = cmp_str(crm_record_str(a, "first_contact.date"),
-			    crm_record_str(b, "first_contact.date"));
+		c = cmp_str(a->first_contact, b->first_contact);
 	}
-	return c ? c : strcmp(a->id, b->id);
+	return c ? c : cmp_str(a->id, b->id);
 }
 
-int crm_records_sort(crm_record **v, size_t n, const char *key, const crm_schema *s)
+int crm_summaries_sort(crm_summary **v, size_t n, const char *key, const crm_schema *s)
 {
 	if (!crm_sort_key_valid(key))
 		return crm_error_set(CRM_EUSAGE, "cannot sort by '%s' (id, name, stage, next, owner or "
@@ -263,43 +248,88 @@ int crm_records_sort(crm_record **v, size_t n, const char *key, const crm_schema
 	if (s && crm_schema_enum_values(s, "stage", &sort_by.stages, &sort_by.nstages) != 0)
 		crm_error_clear();
 	if (n > 1)
-		qsort(v, n, sizeof *v, cmp_records);
+		qsort(v, n, sizeof *v, cmp_summaries);
 	return 0;
 }
 
-void crm_record_summary_json(crm_json *j, const crm_record *r)
+static char *dup_or_null(const char *s)
 {
-	static const char *const keys[] = {"id", "name", "kind", "stage", "owner", "source", NULL};
-	for (size_t i = 0; keys[i]; i++) {
+	return s ? crm_xstrdup(s) : NULL;
+}
+
+crm_summary *crm_summary_new(const crm_record *r)
+{
+	crm_summary *s = crm_xcalloc(1, sizeof *s);
+	const char *id = crm_record_str(r, "id");
+	s->id = crm_xstrdup(id ? id : r->id);
+	s->name = dup_or_null(crm_record_str(r, "name"));
+	s->kind = dup_or_null(crm_record_str(r, "kind"));
+	s->stage = dup_or_null(crm_record_str(r, "stage"));
+	s->owner = dup_or_null(crm_record_str(r, "owner"));
+	s->source = dup_or_null(crm_record_str(r, "source"));
+	s->path = crm_xstrdup(r->path);
+	s->first_contact = dup_or_null(crm_record_str(r, "first_contact.date"));
+	const crm_node *tags = crm_node_get(r->doc->root, "tags");
+	if (tags && tags->kind == CRM_NODE_SEQ && tags->n) {
+		s->tags = crm_xcalloc(tags->n, sizeof *s->tags);
+		for (size_t i = 0; i < tags->n; i++)
+			if (tags->items[i]->kind == CRM_NODE_SCALAR)
+				s->tags[s->ntags++] = crm_xstrdup(tags->items[i]->value);
+	}
+	crm_next nx;
+	if ((s->has_next = crm_record_next(r, &nx))) {
+		s->next_date = crm_xstrdup(nx.date);
+		s->next_action = crm_xstrdup(nx.action);
+		s->next_by = dup_or_null(nx.by);
+		s->next_priority = dup_or_null(nx.priority);
+	}
+	return s;
+}
+
+void crm_summary_free(crm_summary *s)
+{
+	if (!s)
+		return;
+	char *strs[] = {s->id, s->name, s->kind, s->stage, s->owner, s->source, s->path,
+			s->first_contact, s->next_date, s->next_action, s->next_by, s->next_priority};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(strs[i]);
+	for (size_t i = 0; i < s->ntags; i++)
+		free(s->tags[i]);
+	free(s->tags);
+	free(s);
+}
+
+void crm_summary_json(crm_json *j, const crm_summary *s)
+{
+	const char *const keys[] = {"id", "name", "kind", "stage", "owner", "source"};
+	const char *const vals[] = {s->id, s->name, s->kind, s->stage, s->owner, s->source};
+	for (size_t i = 0; i < 6; i++) {
 		crm_json_key(j, keys[i]);
-		const char *v = crm_record_str(r, keys[i]);
-		crm_json_string(j, !strcmp(keys[i], "id") && !v ? r->id : v);
+		crm_json_string(j, vals[i]);
 	}
 	crm_json_key(j, "tags");
 	crm_json_begin_array(j);
-	const crm_node *tags = crm_node_get(r->doc->root, "tags");
-	for (size_t i = 0; tags && tags->kind == CRM_NODE_SEQ && i < tags->n; i++)
-		if (tags->items[i]->kind == CRM_NODE_SCALAR)
-			crm_json_string(j, tags->items[i]->value);
+	for (size_t i = 0; i < s->ntags; i++)
+		crm_json_string(j, s->tags[i]);
 	crm_json_end_array(j);
 	crm_json_key(j, "path");
-	crm_json_string(j, r->path);
+	crm_json_string(j, s->path);
 	crm_json_key(j, "next");
-	crm_next nx;
-	if (crm_record_next(r, &nx)) {
-		crm_json_begin_object(j);
-		crm_json_key(j, "date");
-		crm_json_string(j, nx.date);
-		crm_json_key(j, "action");
-		crm_json_string(j, nx.action);
-		crm_json_key(j, "by");
-		crm_json_string(j, nx.by);
-		crm_json_key(j, "priority");
-		crm_json_string(j, nx.priority);
-		crm_json_end_object(j);
-	} else {
+	if (!s->has_next) {
 		crm_json_null(j);
+		return;
 	}
+	crm_json_begin_object(j);
+	crm_json_key(j, "date");
+	crm_json_string(j, s->next_date);
+	crm_json_key(j, "action");
+	crm_json_string(j, s->next_action);
+	crm_json_key(j, "by");
+	crm_json_string(j, s->next_by);
+	crm_json_key(j, "priority");
+	crm_json_string(j, s->next_priority);
+	crm_json_end_object(j);
 }
 
 /* ASCII case-insensitive substring test on UTF-8 text. */

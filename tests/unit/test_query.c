@@ -147,9 +147,9 @@ Test(query, filters_and_together)
 	crm_record_free(d);
 }
 
-static void order(crm_record **v, size_t n, const char *key, const char *want)
+static void order(crm_summary **v, size_t n, const char *key, const char *want)
 {
-	cr_assert_eq(crm_records_sort(v, n, key, S), 0);
+	cr_assert_eq(crm_summaries_sort(v, n, key, S), 0);
 	char got[64] = "";
 	for (size_t i = 0; i < n; i++)
 		strcat(got, v[i]->id);
@@ -158,23 +158,28 @@ static void order(crm_record **v, size_t n, const char *key, const char *want)
 
 Test(query, sort_keys)
 {
-	crm_record *v[4] = {
+	crm_record *r[4] = {
 		mk("3", "gamma", "needs", "li", "", "2024-05-25", "low", NULL),
 		mk("1", "Beta", "won", "sarah", "", "2024-05-10", "low", NULL),
 		mk("4", "alpha", "initial", "ming", "", NULL, NULL, NULL),
 		mk("2", "Delta", "proposal", "li", "", "2024-05-22", "low", NULL),
 	};
+	crm_summary *v[4];
+	for (size_t i = 0; i < 4; i++) {
+		v[i] = crm_summary_new(r[i]);
+		crm_record_free(r[i]);
+	}
 	order(v, 4, "id", "1234");
 	order(v, 4, "name", "4123");
 	order(v, 4, "stage", "4321");
 	order(v, 4, "next", "2314"); /* none (and won) last, by id */
 	order(v, 4, "owner", "2341");
 	order(v, 4, "first_contact", "1234");
-	cr_assert_eq(crm_records_sort(v, 4, "size", S), CRM_EUSAGE);
+	cr_assert_eq(crm_summaries_sort(v, 4, "size", S), CRM_EUSAGE);
 	cr_assert_not(crm_sort_key_valid("size"));
 	cr_assert(crm_sort_key_valid("first_contact"));
 	for (size_t i = 0; i < 4; i++)
-		crm_record_free(v[i]);
+		crm_summary_free(v[i]);
 }
 
 Test(query, find_says_where)
@@ -221,15 +226,16 @@ Test(query, summary_json)
 {
 	crm_record *a = mk("1", "Acme", "proposal", "ming", "x, y", "2024-05-19", "high", NULL);
 	crm_record *c = mk("3", "Gamma", "won", "ming", "", "2024-05-01", "high", NULL);
+	crm_summary *sa = crm_summary_new(a), *sc = crm_summary_new(c);
 	crm_buf b = CRM_BUF_INIT;
 	crm_json j;
 	crm_json_init(&j, &b, false);
 	crm_json_begin_array(&j);
 	crm_json_begin_object(&j);
-	crm_record_summary_json(&j, a);
+	crm_summary_json(&j, sa);
 	crm_json_end_object(&j);
 	crm_json_begin_object(&j);
-	crm_record_summary_json(&j, c);
+	crm_summary_json(&j, sc);
 	crm_json_end_object(&j);
 	crm_json_end_array(&j);
 	cr_assert_str_eq(crm_buf_cstr(&b),
@@ -240,6 +246,8 @@ Test(query, summary_json)
 			 "{\"id\":\"3\",\"name\":\"Gamma\",\"kind\":\"company\",\"stage\":\"won\","
 			 "\"owner\":\"ming\",\"source\":\"online\",\"tags\":[],"
 			 "\"path\":\"customers/x.yaml\",\"next\":null}]");
+	crm_summary_free(sa);
+	crm_summary_free(sc);
 	crm_buf_free(&b);
 	crm_record_free(a);
 	crm_record_free(c);
@@ -261,7 +269,19 @@ static void put(const char *dir, const char *rel, const char *text)
 	fclose(f);
 }
 
-Test(query, load_skips_what_it_cannot_read)
+static int collect(const crm_record *r, void *arg)
+{
+	strcat(arg, r->id);
+	strcat(arg, " ");
+	return 0;
+}
+
+static int stop(const crm_record *r, void *arg)
+{
+	return crm_error_set(CRM_EFAIL, "stop at %s", r->id);
+}
+
+Test(query, each_skips_what_it_cannot_read)
 {
 	char dir[] = "/tmp/crm-query-XXXXXX";
 	cr_assert(mkdtemp(dir));
@@ -277,20 +297,22 @@ Test(query, load_skips_what_it_cannot_read)
 	put(dir, "customers/b/2.yaml", "id: \"2\"\nname: [unclosed\n");
 	put(dir, "customers/b/3.yaml", "id: \"3\"\nname: C\nkind: person\nsource: other\nowner: ming\n"
 				       "first_contact: {date: 2024-05-01}\nstage: initial\nnmae: typo\n");
+	put(dir, "customers/b/4.yaml", "id: \"4\"\nname: D\nkind: person\nsource: other\nowner: ming\n"
+				       "first_contact: {date: 2024-05-01}\nstage: initial\n");
 	crm_book *b;
 	cr_assert_eq(crm_book_open(&b, dir, NULL), 0, "%s", crm_error_last());
-	crm_records rs;
 	crm_diags d = {0};
-	cr_assert_eq(crm_records_load(b, &rs, &d), 0, "%s", crm_error_last());
-	cr_assert_eq(rs.n, 1);
-	cr_assert_str_eq(rs.v[0]->id, "1");
+	char ids[64] = "";
+	cr_assert_eq(crm_records_each(b, &d, collect, ids), 0, "%s", crm_error_last());
+	cr_assert_str_eq(ids, "1 4 ");
 	cr_assert_eq(d.n, 2);
 	cr_assert_str_eq(d.v[0].path, "customers/b/2.yaml");
 	cr_assert_str_eq(d.v[1].path, "customers/b/3.yaml");
 	cr_assert(strstr(d.v[1].msg, "nmae"), "%s", d.v[1].msg);
 	cr_assert_eq(d.v[0].sev, CRM_SEV_WARNING);
-	crm_records_free(&rs);
 	crm_diags_free(&d);
+	/* an error from the visitor stops the walk */
+	cr_assert_eq(crm_records_each(b, NULL, stop, NULL), CRM_EFAIL);
 	crm_book_free(b);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
