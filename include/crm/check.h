@@ -12,6 +12,8 @@
 #include "crm/book.h"
 #include "crm/error.h"
 
+struct crm_repo;
+
 typedef struct {
 	size_t records;  /* how many records were checked */
 	size_t cached;   /* of which answered from the cache */
@@ -23,5 +25,12 @@ typedef struct {
  */
 int crm_check_book(crm_book *b, const char *const *paths, size_t n, crm_diags *diags,
 		   crm_check_stats *stats);
+
+/*
+ * Check what is staged in the git index for records (crm_repo_staged), as
+ * the pre-commit hook does: the bytes git is about to commit, not the
+ * working tree. Returns the number of errors; *nchecked the records seen.
+ */
+int crm_check_staged(crm_book *b, struct crm_repo *repo, crm_diags *diags, size_t *nchecked);
 
 #endif

@@ -84,8 +84,9 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < nsets; i++)
 		if (!strchr(sets[i], '=') || sets[i][0] == '=') {
+			int rc2 = cmd_usage_error(&cmd_add, "--set takes PATH=VALUE, not '%s'", sets[i]);
 			free(sets);
-			return cmd_usage_error(&cmd_add, "--set takes PATH=VALUE, not '%s'", sets[i]);
+			return rc2;
 		}
 	if (id && !crm_id_valid(id)) {
 		free(sets);

@@ -18,13 +18,10 @@ static char *hook_script(void)
 	self[n > 0 ? n : 0] = '\0';
 	return crm_xasprintf(
 		"#!/bin/sh\n"
-		"# Installed by 'crm setup': refuse a commit whose records do not validate.\n"
+		"# Installed by 'crm setup': refuse a commit whose staged records do not validate.\n"
 		"crm=\"%s\"\n"
 		"[ -x \"$crm\" ] || crm=crm\n"
-		"files=$(git diff --cached --name-only --diff-filter=ACMR -z -- 'customers/*.yaml' "
-		"'customers/**/*.yaml' | tr '\\0' '\\n')\n"
-		"[ -n \"$files\" ] || exit 0\n"
-		"echo \"$files\" | tr '\\n' '\\0' | xargs -0 \"$crm\" validate --quiet --\n",
+		"exec \"$crm\" validate --staged --quiet\n",
 		self);
 }
 

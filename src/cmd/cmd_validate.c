@@ -6,6 +6,7 @@
 
 #include "crm/buf.h"
 #include "crm/check.h"
+#include "crm/history.h"
 
 static void print_json(const crm_diags *d)
 {
@@ -36,8 +37,9 @@ static void print_json(const crm_diags *d)
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'}, {0}};
-	bool json = false, quiet = false;
+		{"json", no_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'},
+		{"staged", no_argument, NULL, 's'}, {0}};
+	bool json = false, quiet = false, staged = false;
 	int c;
 	while ((c = cmd_getopt(&cmd_validate, argc, argv, "q", opts)) != -1) {
 		if (c == '?')
@@ -46,7 +48,11 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 			json = true;
 		if (c == 'q')
 			quiet = true;
+		if (c == 's')
+			staged = true;
 	}
+	if (staged && optind < argc)
+		return cmd_usage_error(&cmd_validate, "--staged checks the index; name no files");
 	crm_diags d = {0};
 	crm_book *b = NULL;
 	int e = crm_book_open(&b, ctx->dir, &d);
@@ -55,8 +61,18 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		return cmd_fail(e);
 	}
 	crm_check_stats st = {0};
-	if (b)
+	if (b && staged) {
+		crm_repo *repo;
+		if ((e = crm_repo_open(&repo, b->root)) != 0) {
+			crm_diags_free(&d);
+			crm_book_free(b);
+			return cmd_fail(e);
+		}
+		crm_check_staged(b, repo, &d, &st.records);
+		crm_repo_free(repo);
+	} else if (b) {
 		crm_check_book(b, (const char *const *)argv + optind, (size_t)(argc - optind), &d, &st);
+	}
 	size_t errors = crm_diags_errors(&d), warnings = d.n - errors;
 	if (json) {
 		print_json(&d);
@@ -93,11 +109,12 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 }
 
 const crm_cmd cmd_validate = {
-	"validate", "[--json] [--quiet] [PATH...]",
+	"validate", "[--json] [--quiet] [--staged] [PATH...]",
 	"check records (all, or the files named), the schema and crm.yaml",
 	"  PATH      record files to check (default: every record of the book)\n"
 	"  --json    an array of {path, line, column, severity, message}\n"
 	"  --quiet   errors only, no summary\n"
+	"  --staged  check the records staged for the next git commit (the pre-commit hook)\n"
 	"Prints PATH:LINE:COL: error: MESSAGE per problem; exits 1 when there is an error.\n",
 	run,
 };

@@ -10,6 +10,7 @@
 #include "crm/check.h"
 #include "crm/buf.h"
 #include "crm/record.h"
+#include "crm/staged.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -332,5 +333,31 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 	free(header);
 	if (stats)
 		*stats = st;
+	return (int)(crm_diags_errors(diags) - before);
+}
+
+int crm_check_staged(crm_book *b, crm_repo *repo, crm_diags *diags, size_t *nchecked)
+{
+	crm_staged *v;
+	size_t n;
+	size_t before = crm_diags_errors(diags);
+	*nchecked = 0;
+	if (crm_repo_staged(repo, &v, &n) != 0) {
+		crm_diags_add(diags, ".git/index", 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(v[i].path, '/') + 1;
+		char *id = crm_xstrndup(base, strlen(base) - 5);
+		crm_doc *doc = NULL;
+		if (crm_doc_parse(&doc, v[i].path, v[i].content, v[i].len, diags) == 0) {
+			crm_record r = {.path = v[i].path, .id = id, .doc = doc};
+			crm_record_check(b, &r, diags);
+		}
+		crm_doc_free(doc);
+		free(id);
+	}
+	*nchecked = n;
+	crm_staged_free(v, n);
 	return (int)(crm_diags_errors(diags) - before);
 }
