@@ -181,7 +181,10 @@ int crm_record_resolve(crm_book *b, const crm_entry *v, size_t n, const char *wh
 		}
 		crm_names_free(names, n);
 	} else if (nh > 1) {
-		rc = ambiguous(v, NULL, hits, nh, who);
+		char **names;
+		crm_record_names(b, v, n, &names);
+		rc = ambiguous(v, names, hits, nh, who);
+		crm_names_free(names, n);
 		goto done;
 	}
 	if (nh == 0) {
