@@ -230,6 +230,53 @@ static char *relative(const crm_book *b, const char *p)
 	return crm_xstrdup(p);
 }
 
+/* An id and where it is (index in the cache), sorted to find duplicates. */
+typedef struct {
+	const char *id;
+	size_t at, first; /* first: where the id was seen first */
+} idref;
+
+static int by_id(const void *a, const void *b)
+{
+	const idref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+static int by_first(const void *a, const void *b)
+{
+	const idref *x = a, *y = b;
+	if (x->first != y->first)
+		return (x->first > y->first) - (x->first < y->first);
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/*
+ * Report each record whose id an earlier record (in path order) has. Sorting
+ * keeps this O(n log n): a pairwise loop cost most of a cached run of a big book.
+ */
+static void report_duplicates(const cache *c, crm_diags *diags)
+{
+	idref *v = crm_xcalloc(c->n ? c->n : 1, sizeof *v), *dup = crm_xcalloc(c->n ? c->n : 1, sizeof *dup);
+	size_t n = 0, nd = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].id[0])
+			v[n].id = c->v[i].id, v[n].at = i, n++;
+	qsort(v, n, sizeof *v, by_id);
+	for (size_t i = 0; i < n; i++) {
+		v[i].first = i && !strcmp(v[i].id, v[i - 1].id) ? v[i - 1].first : v[i].at;
+		if (v[i].first != v[i].at)
+			dup[nd++] = v[i];
+	}
+	qsort(dup, nd, sizeof *dup, by_first);
+	for (size_t i = 0; i < nd; i++)
+		crm_diags_add(diags, c->v[dup[i].at].path, 1, 1, CRM_SEV_ERROR,
+			      "id '%s' is used by %s too; ids must be unique", dup[i].id,
+			      c->v[dup[i].first].path);
+	free(v);
+	free(dup);
+}
+
 int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_diags *diags,
 		   crm_check_stats *stats)
 {
@@ -310,17 +357,8 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 	}
 	/* ids unique across the book */
 	index_all(&fresh);
-	if (npaths == 0) {
-		for (size_t i = 0; i < fresh.n; i++) {
-			if (!fresh.v[i].id[0])
-				continue;
-			for (size_t k = i + 1; k < fresh.n; k++)
-				if (fresh.v[k].id[0] && !strcmp(fresh.v[i].id, fresh.v[k].id))
-					crm_diags_add(diags, fresh.v[k].path, 1, 1, CRM_SEV_ERROR,
-						      "id '%s' is used by %s too; ids must be unique",
-						      fresh.v[k].id, fresh.v[i].path);
-		}
-	}
+	if (npaths == 0)
+		report_duplicates(&fresh, diags);
 	for (size_t i = 0; i < fresh.n; i++)
 		crm_diags_extend(diags, &fresh.v[i].diags);
 	if (can_cache && npaths == 0)

@@ -261,3 +261,26 @@ Test(check, a_broken_schema_is_one_error)
 	cr_assert(schema, "the schema's error names the schema");
 	crm_diags_free(&d);
 }
+
+Test(check, three_copies_two_errors)
+{
+	make_book();
+	put_record("202405001", "initial");
+	put_record("202405002", "initial");
+	char *t = crm_xasprintf("id: \"202405001\"\nname: Copy\nkind: company\nsource: online\nowner: ming\n"
+				"first_contact: {date: 2024-05-01, by: ming}\nstage: initial\nstage_history:\n"
+				"  - {stage: initial, date: 2024-05-01}\n");
+	put("customers/a/202405001.yaml", t);
+	put("customers/z/202405001.yaml", t);
+	free(t);
+	crm_diags d = {0};
+	crm_check_stats st;
+	cr_assert_eq(run(&d, &st), 2, "each copy after the first once");
+	/* the first in path order is the original; each later copy names it */
+	crm_diags_sort(&d);
+	cr_assert_str_eq(d.v[0].path, "customers/a/202405001.yaml");
+	cr_assert(strstr(d.v[0].msg, "customers/2024/05/202405001.yaml"), "%s", d.v[0].msg);
+	cr_assert_str_eq(d.v[1].path, "customers/z/202405001.yaml");
+	cr_assert(strstr(d.v[1].msg, "customers/2024/05/202405001.yaml"), "%s", d.v[1].msg);
+	crm_diags_free(&d);
+}
