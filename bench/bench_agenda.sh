@@ -5,7 +5,8 @@
 # measured in the same run on the same files:
 #   - cat:       reading every record (find | xargs cat), the I/O floor;
 #   - yaml:      parsing every record with libyaml and nothing else (events
-#                only, no tree), the floor of any tool that reads the YAML.
+#                only, no tree: bench/parse_only.c when there), the floor of
+#                any tool that reads the YAML.
 # Prints the medians and the ratios agenda/baseline.
 #
 # Standalone: it makes its own book in a temporary folder through
@@ -34,8 +35,13 @@ else
 	book=$tmp/book
 fi
 
-# The libyaml baseline: parse each file named on stdin (one per line).
-cat >"$tmp/yaml_only.c" <<'EOF'
+# The libyaml baseline: bench/parse_only.c (libyaml's event parser over every
+# *.yaml under a folder) when it is there, else the same built from here.
+if [ -f "$here/parse_only.c" ]; then
+	cc -O2 -o "$tmp/parse_only" "$here/parse_only.c" $(pkg-config --cflags --libs yaml-0.1)
+	yaml_all() { "$tmp/parse_only" "$book/customers"; }
+else
+	cat >"$tmp/yaml_only.c" <<'EOF'
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -68,7 +74,9 @@ int main(void)
 	return 0;
 }
 EOF
-cc -O2 -o "$tmp/yaml_only" "$tmp/yaml_only.c" $(pkg-config --cflags --libs yaml-0.1)
+	cc -O2 -o "$tmp/yaml_only" "$tmp/yaml_only.c" $(pkg-config --cflags --libs yaml-0.1)
+	yaml_all() { "$tmp/yaml_only" <"$tmp/files"; }
+fi
 
 cd "$book"
 find customers -name '*.yaml' | sort >"$tmp/files"
@@ -84,7 +92,6 @@ time_ms() {
 agenda() { "$crm" agenda --all; }
 agenda_json() { "$crm" agenda --all --json; }
 cat_all() { xargs cat <"$tmp/files"; }
-yaml_all() { "$tmp/yaml_only" <"$tmp/files"; }
 
 items=$("$crm" agenda --all --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
 for f in agenda agenda_json cat_all yaml_all; do

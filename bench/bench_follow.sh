@@ -9,7 +9,8 @@
 #
 # Standalone: it makes its own book in a temporary folder (with bench/gen.py
 # when that is there, else the generator below), or uses BOOK=DIR when set
-# (a copy is made, so the caller's book is not changed). Environment:
+# (a committed book whose team has ming; a copy is made, so the caller's book
+# is not changed). Run it with bash. Environment:
 #   N=10000     customers in the generated book
 #   RUNS=11     timed runs of each side, each on a different customer
 #   KEEP=1      keep the temporary folder
@@ -137,6 +138,8 @@ export HOME=$tmp
 trap '[ "${KEEP:-}" = 1 ] || rm -rf "$tmp"' EXIT
 if [ -n "${BOOK:-}" ]; then
 	cp -r "$BOOK" "$tmp/book"
+	"$crm" -C "$tmp/book" setup --user ming >/dev/null
+	rm -f "$tmp/book/.git/hooks/pre-commit" # git alone, as in make_book
 else
 	echo "making a book of $N customers in $tmp/book ..." >&2
 	make_book "$tmp/book" "$N"
