@@ -361,7 +361,8 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 		report_duplicates(&fresh, diags);
 	for (size_t i = 0; i < fresh.n; i++)
 		crm_diags_extend(diags, &fresh.v[i].diags);
-	if (can_cache && npaths == 0)
+	/* all answered from the cache and no record gone: the file is already right */
+	if (can_cache && npaths == 0 && (st.cached != st.records || old.n != fresh.n))
 		cache_save(&fresh, dir, file, header);
 	cache_free(&old);
 	cache_free(&fresh);
