@@ -32,11 +32,13 @@ check() {
 		pkg-config --exists yaml-0.1 || need libyaml-dev "libyaml (pkg-config yaml-0.1)"
 		pkg-config --exists libgit2 || need libgit2-dev "libgit2 (pkg-config libgit2)"
 		pkg-config --exists criterion || need libcriterion-dev "Criterion (pkg-config criterion)"
+		pkg-config --exists libcrypto || need libssl-dev "OpenSSL's libcrypto (pkg-config libcrypto)"
 	else
 		need pkg-config "pkg-config"
 		need libyaml-dev "libyaml"
 		need libgit2-dev "libgit2"
 		need libcriterion-dev "Criterion"
+		need libssl-dev "OpenSSL's libcrypto"
 	fi
 	have git || need git "git"
 	if have python3; then

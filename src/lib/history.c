@@ -11,6 +11,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 
+#include <openssl/evp.h>
 #include <git2.h>
 
 #include <ctype.h>
@@ -730,81 +731,12 @@ static void pause_ms(long ms)
  */
 #define INDEX_FALLBACK 1
 
-/* SHA-1 (FIPS 180-4), for the index checksum. */
-static uint32_t rol32(uint32_t x, int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-/* One 64-byte block; the 80 rounds unrolled over a 16-word schedule (3x
- * faster than the plain loop, and the index is a megabyte per 10,000 files). */
-static void sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-#define LOAD(i)                                                                                \
-	(w[i] = (uint32_t)p[4 * (i)] << 24 | (uint32_t)p[4 * (i) + 1] << 16 |                  \
-		(uint32_t)p[4 * (i) + 2] << 8 | (uint32_t)p[4 * (i) + 3])
-#define MIX(i)                                                                                 \
-	(w[(i)&15] = rol32(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ w[((i) + 2) & 15] ^        \
-				   w[(i)&15],                                                  \
-			   1))
-#define F1(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define F2(x, y, z) ((x) ^ (y) ^ (z))
-#define F3(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
-#define R(v, u, x, y, z, f, k, wi)                                                             \
-	z += rol32(v, 5) + f(u, x, y) + (k) + (wi);                                            \
-	u = rol32(u, 30);
-#define R0(v, u, x, y, z, i) R(v, u, x, y, z, F1, 0x5A827999u, LOAD(i))
-#define R1(v, u, x, y, z, i) R(v, u, x, y, z, F1, 0x5A827999u, MIX(i))
-#define R2(v, u, x, y, z, i) R(v, u, x, y, z, F2, 0x6ED9EBA1u, MIX(i))
-#define R3(v, u, x, y, z, i) R(v, u, x, y, z, F3, 0x8F1BBCDCu, MIX(i))
-#define R4(v, u, x, y, z, i) R(v, u, x, y, z, F2, 0xCA62C1D6u, MIX(i))
-#define FIVE(r, i)                                                                             \
-	r(a, b, c, d, e, i) r(e, a, b, c, d, i + 1) r(d, e, a, b, c, i + 2)                    \
-		r(c, d, e, a, b, i + 3) r(b, c, d, e, a, i + 4)
-	FIVE(R0, 0) FIVE(R0, 5) FIVE(R0, 10)
-	R0(a, b, c, d, e, 15) R1(e, a, b, c, d, 16) R1(d, e, a, b, c, 17)
-	R1(c, d, e, a, b, 18) R1(b, c, d, e, a, 19)
-	FIVE(R2, 20) FIVE(R2, 25) FIVE(R2, 30) FIVE(R2, 35)
-	FIVE(R3, 40) FIVE(R3, 45) FIVE(R3, 50) FIVE(R3, 55)
-	FIVE(R4, 60) FIVE(R4, 65) FIVE(R4, 70) FIVE(R4, 75)
-#undef FIVE
-#undef R4
-#undef R3
-#undef R2
-#undef R1
-#undef R0
-#undef R
-#undef F3
-#undef F2
-#undef F1
-#undef MIX
-#undef LOAD
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-}
-
+/* The index checksum, by OpenSSL: it uses the CPU's SHA instructions. */
 static void sha1(unsigned char out[20], const unsigned char *data, size_t len)
 {
-	uint32_t h[5] = {0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u};
-	unsigned char tail[128] = {0};
-	size_t full = len / 64, rem = len % 64, tlen = rem < 56 ? 64 : 128;
-	uint64_t bits = (uint64_t)len * 8;
-	for (size_t i = 0; i < full; i++)
-		sha1_block(h, data + 64 * i);
-	memcpy(tail, data + 64 * full, rem);
-	tail[rem] = 0x80;
-	for (int i = 0; i < 8; i++)
-		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-	sha1_block(h, tail);
-	if (tlen == 128)
-		sha1_block(h, tail + 64);
-	for (int i = 0; i < 5; i++)
-		for (int j = 0; j < 4; j++)
-			out[4 * i + j] = (unsigned char)(h[i] >> (24 - 8 * j));
+	unsigned int n = 20;
+	if (!EVP_Digest(data, len, out, &n, EVP_sha1(), NULL))
+		memset(out, 0, 20); /* no match: the caller falls back to libgit2 */
 }
 
 static uint32_t get_be32(const unsigned char *p)
