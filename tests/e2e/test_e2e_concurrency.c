@@ -20,7 +20,7 @@ static char *out_ok(const char *dir, const char *cmd)
 	return r.out;
 }
 
-Test(concurrency, two_writers_lose_nothing, .timeout = 180)
+Test(concurrency, two_writers_lose_nothing)
 {
 	const char *b = e2e_book();
 	e2e_run r = e2e_crmv(b, "add", "并发测试公司", "--kind", "company", "--source", "online", NULL);

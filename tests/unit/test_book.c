@@ -410,7 +410,7 @@ Test(book, lock_needs_a_git_folder)
 	crm_book_free(b);
 }
 
-Test(book, lock_times_out_naming_the_holder, .timeout = 20)
+Test(book, lock_times_out_naming_the_holder)
 {
 	crm_book *b = make_book("{yyyy}{mm}{seq:3}");
 	int ready[2], done[2];
@@ -458,7 +458,7 @@ Test(book, lock_times_out_naming_the_holder, .timeout = 20)
 	crm_book_free(b);
 }
 
-Test(book, lock_dies_with_its_process, .timeout = 20)
+Test(book, lock_dies_with_its_process)
 {
 	crm_book *b = make_book("{yyyy}{mm}{seq:3}");
 	int ready[2];

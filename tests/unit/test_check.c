@@ -109,7 +109,7 @@ static char *text_of(const crm_diags *d)
 	return crm_buf_detach(&t);
 }
 
-Test(check, a_second_run_answers_from_the_cache, .timeout = 30)
+Test(check, a_second_run_answers_from_the_cache)
 {
 	make_book();
 	for (int i = 1; i <= 5; i++) {
@@ -142,7 +142,7 @@ Test(check, a_second_run_answers_from_the_cache, .timeout = 30)
 	free(cache);
 }
 
-Test(check, a_modified_file_is_checked_again, .timeout = 30)
+Test(check, a_modified_file_is_checked_again)
 {
 	make_book();
 	put_record("202405001", "initial");
@@ -173,7 +173,7 @@ Test(check, a_modified_file_is_checked_again, .timeout = 30)
 	crm_diags_free(&d);
 }
 
-Test(check, a_new_team_or_schema_drops_the_cache, .timeout = 30)
+Test(check, a_new_team_or_schema_drops_the_cache)
 {
 	make_book();
 	put_record("202405001", "initial");
@@ -205,7 +205,7 @@ Test(check, a_new_team_or_schema_drops_the_cache, .timeout = 30)
 	crm_diags_free(&d);
 }
 
-Test(check, ids_unique_across_the_book, .timeout = 30)
+Test(check, ids_unique_across_the_book)
 {
 	make_book();
 	put_record("202405001", "initial");
