@@ -10,6 +10,7 @@
 #include "crm/buf.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -59,6 +60,8 @@ typedef struct {
 	size_t text_len;
 	size_t text_off;      /* offset of text within doc->src (3 with a BOM) */
 	size_t *line_starts;  /* byte offset in text of each line */
+	unsigned char *line_ascii; /* per line: 1 ASCII only (columns are bytes), 0 not, 2 unknown */
+	bool bad_bytes;       /* index_lines saw a byte that scan_bytes must report */
 	size_t nlines;
 	int errors;
 	/* the last mark converted, so that the next one need not count from its line start */
@@ -79,12 +82,19 @@ static void diag(reader *r, int line, int col, crm_severity sev, const char *fmt
 		r->errors++;
 }
 
+static bool line_is_ascii(reader *r, size_t l);
+
 /* Byte offset in doc->src of a libyaml mark (line and column in characters). */
 static size_t off_of(reader *r, yaml_mark_t m)
 {
 	if (m.line >= r->nlines)
 		return r->text_off + r->text_len;
 	size_t i, c;
+	if (line_is_ascii(r, m.line)) {
+		size_t end = m.line + 1 < r->nlines ? r->line_starts[m.line + 1] : r->text_len;
+		i = r->line_starts[m.line] + m.column;
+		return r->text_off + (i < end ? i : end);
+	}
 	if (m.line == r->last_line && m.column >= r->last_col) {
 		i = r->last_off;
 		c = r->last_col;
@@ -142,60 +152,38 @@ static bool is_marker(const char *line, size_t n, char ch)
 	return n == 7 || line[7] == ' ' || line[7] == '\r' || line[7] == '\n';
 }
 
-/* Index lines and reject bytes a YAML file for people must not hold. */
-static void prescan(reader *r)
+/*
+ * Index the lines, note which are ASCII (their columns are bytes), and find
+ * git's conflict markers and stray carriage returns, which libyaml would
+ * read without complaint. Bad bytes are left to libyaml, which stops at
+ * them; scan_bytes then says where, in lines and columns.
+ */
+static void index_lines(reader *r)
 {
-	const unsigned char *s = (const unsigned char *)r->text;
+	const char *s = r->text;
 	size_t n = r->text_len, cap = 64;
 	r->line_starts = crm_xmalloc(cap * sizeof(size_t));
 	r->nlines = 0;
-	r->line_starts[r->nlines++] = 0;
-	bool conflict = false;
-	int bad_bytes = 0;
-	for (size_t i = 0; i < n;) {
-		if (s[i] >= 0x20 && s[i] < 0x7F) {
-			i++;
-			continue;
+	for (size_t i = 0;;) {
+		if (r->nlines == cap) {
+			cap *= 2;
+			r->line_starts = crm_xrealloc(r->line_starts, cap * sizeof(size_t));
 		}
-		if (s[i] == '\n') {
-			if (r->nlines == cap) {
-				cap *= 2;
-				r->line_starts = crm_xrealloc(r->line_starts, cap * sizeof(size_t));
-			}
-			r->line_starts[r->nlines++] = i + 1;
-			i++;
-			continue;
-		}
-		size_t len = utf8_seq(s + i, n - i);
-		if (!len || s[i] == 0 || s[i] == 0x7F ||
-		    (s[i] < 0x20 && s[i] != '\t' && !(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))) {
-			if (bad_bytes++ < 10) {
-				int line, col;
-				/* line index is known: we are on line r->nlines */
-				line = (int)r->nlines;
-				col = 1;
-				for (size_t k = r->line_starts[r->nlines - 1]; k < i; k++)
-					if ((s[k] & 0xC0) != 0x80)
-						col++;
-				if (!len)
-					diag(r, line, col, CRM_SEV_ERROR,
-					     "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", s[i]);
-				else if (s[i] == '\r')
-					diag(r, line, col, CRM_SEV_ERROR,
-					     "stray carriage return (use LF or CRLF line endings)");
-				else
-					diag(r, line, col, CRM_SEV_ERROR,
-					     "control character 0x%02X is not allowed in a record", s[i]);
-			}
-			i += len ? len : 1;
-			continue;
-		}
-		i += len;
+		r->line_starts[r->nlines++] = i;
+		const char *nl = i < n ? memchr(s + i, '\n', n - i) : NULL;
+		if (!nl)
+			break;
+		i = (size_t)(nl - s) + 1;
 	}
+	r->line_ascii = crm_xmalloc(r->nlines);
+	memset(r->line_ascii, 2, r->nlines); /* 2: not looked at yet */
+	bool conflict = false;
 	for (size_t l = 0; l < r->nlines; l++) {
 		size_t a = r->line_starts[l];
 		size_t b = l + 1 < r->nlines ? r->line_starts[l + 1] : n;
-		const char *line = r->text + a;
+		const char *line = s + a;
+		if (b - a < 7 || !strchr("<=>|", line[0]))
+			continue;
 		if (is_marker(line, b - a, '<') || is_marker(line, b - a, '>') ||
 		    (is_marker(line, b - a, '=') && conflict) || is_marker(line, b - a, '|')) {
 			if (!conflict || line[0] == '<')
@@ -204,6 +192,71 @@ static void prescan(reader *r)
 				     "block, or run 'crm sync --ours' / '--theirs')");
 			conflict = conflict || line[0] == '<';
 		}
+	}
+	for (const char *cr = memchr(s, '\r', n); cr; cr = memchr(cr + 1, '\r', n - (size_t)(cr + 1 - s)))
+		if ((size_t)(cr + 1 - s) >= n || cr[1] != '\n') {
+			r->bad_bytes = true;
+			break;
+		}
+}
+
+/* Whether line l holds only ASCII (computed once per line, eight bytes at a time). */
+static bool line_is_ascii(reader *r, size_t l)
+{
+	if (r->line_ascii[l] == 2) {
+		size_t a = r->line_starts[l];
+		size_t b = l + 1 < r->nlines ? r->line_starts[l + 1] : r->text_len;
+		const unsigned char *s = (const unsigned char *)r->text;
+		bool ascii = true;
+		size_t i = a;
+		for (; i + 8 <= b && ascii; i += 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			ascii = !(w & 0x8080808080808080ULL);
+		}
+		for (; i < b && ascii; i++)
+			ascii = s[i] < 0x80;
+		r->line_ascii[l] = ascii;
+	}
+	return r->line_ascii[l];
+}
+
+/* Report the bytes a record must not hold, each at its line and column. */
+static void scan_bytes(reader *r)
+{
+	const unsigned char *s = (const unsigned char *)r->text;
+	size_t n = r->text_len, line = 1, line_start = 0;
+	int reported = 0;
+	for (size_t i = 0; i < n;) {
+		if (s[i] == '\n') {
+			line++;
+			line_start = ++i;
+			continue;
+		}
+		size_t len = utf8_seq(s + i, n - i);
+		bool bad = !len || s[i] == 0x7F ||
+			   (s[i] < 0x20 && s[i] != '\t' && !(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'));
+		if (len == 2 && s[i] == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] < 0xA0 && s[i + 1] != 0x85)
+			bad = true; /* C1 controls */
+		if (bad && reported++ < 10) {
+			int col = 1;
+			for (size_t k = line_start; k < i; k++)
+				if ((s[k] & 0xC0) != 0x80)
+					col++;
+			if (!len)
+				diag(r, (int)line, col, CRM_SEV_ERROR,
+				     "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", s[i]);
+			else if (s[i] == '\r')
+				diag(r, (int)line, col, CRM_SEV_ERROR,
+				     "stray carriage return (use LF or CRLF line endings)");
+			else if (s[i] == 0xC2)
+				diag(r, (int)line, col, CRM_SEV_ERROR,
+				     "control character U+%04X is not allowed in a record", s[i + 1]);
+			else
+				diag(r, (int)line, col, CRM_SEV_ERROR,
+				     "control character 0x%02X is not allowed in a record", s[i]);
+		}
+		i += len ? len : 1;
 	}
 }
 
@@ -328,17 +381,25 @@ crm_json_type crm_yaml_resolve(const char *s, size_t len, crm_json_type *yaml11)
 					      "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL};
 	crm_json_type t = CRM_JSON_STRING, t11 = CRM_JSON_STRING;
 
-	/* most text (names, summaries, Chinese) starts with a letter no other type can */
-	if (len && !strchr("0123456789+-.~nNtTfFyYoO<=", s[0])) {
+	/*
+	 * Most text (names, summaries, Chinese) starts with a character no
+	 * other type can, or is a word longer than any null or boolean.
+	 */
+	static const char *const starts = "0123456789+-.~nNtTfFyYoO<=";
+	unsigned char c0 = len ? (unsigned char)s[0] : 0;
+	bool may = len && c0 < 0x80 && memchr(starts, c0, 26);
+	if (len && (!may || (len > 6 && c0 != '+' && c0 != '-' && c0 != '.' &&
+			     (c0 < '0' || c0 > '9')))) {
 		if (yaml11)
 			*yaml11 = CRM_JSON_STRING;
 		return CRM_JSON_STRING;
 	}
-	if (eq_ci(s, len, nulls))
+	bool digit0 = c0 >= '0' && c0 <= '9'; /* dates and numbers: no word to compare */
+	if (!digit0 && eq_ci(s, len, nulls))
 		t = t11 = CRM_JSON_NULL;
-	else if (eq_ci(s, len, bools))
+	else if (!digit0 && eq_ci(s, len, bools))
 		t = t11 = CRM_JSON_BOOL;
-	else if (eq_ci(s, len, special))
+	else if (!digit0 && eq_ci(s, len, special))
 		t = t11 = CRM_JSON_NUMBER;
 	else {
 		size_t i = (len && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
@@ -351,7 +412,7 @@ crm_json_type crm_yaml_resolve(const char *s, size_t len, crm_json_type *yaml11)
 			t = CRM_JSON_INT;
 		else if (is_core_float(s, len))
 			t = CRM_JSON_NUMBER;
-		if (eq_ci(s, len, bools11))
+		if (!digit0 && eq_ci(s, len, bools11))
 			t11 = CRM_JSON_BOOL;
 		else if (len == 2 && s[0] == '<' && s[1] == '<')
 			t11 = CRM_JSON_OBJECT; /* merge key */
@@ -484,7 +545,8 @@ static void syntax_error(reader *r, const yaml_parser_t *p)
 {
 	yaml_mark_t m = p->problem_mark;
 	if (p->error == YAML_READER_ERROR) {
-		/* the pre-scan has said it better already, if it saw it */
+		/* libyaml knows only an offset: say where, in lines and columns */
+		scan_bytes(r);
 		if (!r->errors)
 			diag(r, 1, 1, CRM_SEV_ERROR, "cannot read the file: %s",
 			     p->problem ? p->problem : "bad bytes");
@@ -645,10 +707,13 @@ int crm_doc_parse(crm_doc **out, const char *path, const char *src, size_t len,
 	const char *nl = memchr(r.text, '\n', r.text_len);
 	doc->crlf = nl && nl > r.text && nl[-1] == '\r';
 
-	prescan(&r);
+	index_lines(&r);
+	if (r.bad_bytes)
+		scan_bytes(&r);
 	if (!r.errors)
 		doc->root = build(&r);
 	free(r.line_starts);
+	free(r.line_ascii);
 	if (r.errors) {
 		crm_doc_free(doc);
 		return CRM_EINVALID;
