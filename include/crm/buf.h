@@ -43,7 +43,10 @@ char *crm_xstrdup(const char *s);
 char *crm_xstrndup(const char *s, size_t n);
 char *crm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Read a whole file into b (appending). Returns 0, or CRM_EIO with a message. */
+/* Read a whole file into b (appending). Returns 0, or CRM_ENOTFOUND / CRM_EIO
+ * with a message. */
 int crm_buf_read_file(crm_buf *b, const char *path);
+/* The same with extra open(2) flags: O_NOFOLLOW refuses a symlink (CRM_EFAIL). */
+int crm_buf_read_file_flags(crm_buf *b, const char *path, int flags);
 
 #endif

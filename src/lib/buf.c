@@ -2,9 +2,12 @@
 #include "crm/error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -168,18 +171,37 @@ void crm_buf_free(crm_buf *b)
 
 int crm_buf_read_file(crm_buf *b, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	return crm_buf_read_file_flags(b, path, 0);
+}
+
+int crm_buf_read_file_flags(crm_buf *b, const char *path, int flags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	if (fd < 0) {
+		if (errno == ELOOP && (flags & O_NOFOLLOW))
+			return crm_error_set(CRM_EFAIL, "%s is a symbolic link; records must be plain files",
+					     path);
 		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO, "cannot read %s", path);
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		crm_buf_put(b, tmp, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad)
-		return crm_error_set(CRM_EIO, "cannot read %s", path);
-	if (!b->ptr)
-		crm_buf_grow(b, 0), b->ptr[0] = '\0';
+	}
+	/* one read of the size fstat gives, then one more to see the end */
+	struct stat st;
+	size_t want = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+	for (;;) {
+		crm_buf_grow(b, want);
+		ssize_t n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int rc = crm_error_errno(CRM_EIO, "cannot read %s", path);
+			close(fd);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->ptr[b->len] = '\0';
+		want = 65536;
+	}
+	close(fd);
 	return 0;
 }

@@ -26,13 +26,30 @@ struct crm_arena {
 	max_align_t data[];
 };
 
+/*
+ * Blocks of freed arenas are kept for the next document: reading 10,000
+ * records otherwise makes malloc give the heap top back to the system and
+ * take it again for every one (tens of thousands of brk calls).
+ */
+#define ARENA_BLOCK 16384
+#define ARENA_KEEP 16
+static struct crm_arena *spare;
+static int nspare;
+
 static void *arena_alloc(crm_doc *doc, size_t n)
 {
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	struct crm_arena *a = doc->arena;
 	if (!a || a->used + n > a->cap) {
-		size_t cap = n > 16384 ? n : 16384;
-		struct crm_arena *b = crm_xmalloc(sizeof *b + cap);
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		struct crm_arena *b;
+		if (cap == ARENA_BLOCK && spare) {
+			b = spare;
+			spare = b->next;
+			nspare--;
+		} else {
+			b = crm_xmalloc(sizeof *b + cap);
+		}
 		b->used = 0;
 		b->cap = cap;
 		b->next = a;
@@ -48,7 +65,13 @@ static void arena_free(struct crm_arena *a)
 {
 	while (a) {
 		struct crm_arena *next = a->next;
-		free(a);
+		if (a->cap == ARENA_BLOCK && nspare < ARENA_KEEP) {
+			a->next = spare;
+			spare = a;
+			nspare++;
+		} else {
+			free(a);
+		}
 		a = next;
 	}
 }

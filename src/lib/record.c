@@ -3,6 +3,7 @@
 #include "crm/schema.h"
 #include "crm/utf8.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +20,19 @@ int crm_record_load(crm_record **out, const crm_book *b, const crm_entry *e, crm
 {
 	*out = NULL;
 	char *abs = crm_book_abs(b, e->path);
-	struct stat st;
-	if (lstat(abs, &st) == 0 && S_ISLNK(st.st_mode)) {
-		free(abs);
-		if (diags)
-			crm_diags_add(diags, e->path, 0, 0, CRM_SEV_ERROR,
-				      "is a symbolic link; records must be plain files");
-		return crm_error_set(CRM_EINVALID, "%s is a symbolic link; records must be plain files",
-				     e->path);
-	}
 	crm_buf text = CRM_BUF_INIT;
-	int rc = crm_buf_read_file(&text, abs);
+	/* O_NOFOLLOW: a record that is a symlink is refused, never read through */
+	int rc = crm_buf_read_file_flags(&text, abs, O_NOFOLLOW);
 	free(abs);
 	if (rc) {
+		if (diags && rc == CRM_EFAIL)
+			crm_diags_add(diags, e->path, 0, 0, CRM_SEV_ERROR,
+				      "is a symbolic link; records must be plain files");
 		crm_buf_free(&text);
-		return rc;
+		return rc == CRM_EFAIL ? crm_error_set(CRM_EINVALID,
+						       "%s is a symbolic link; records must be plain files",
+						       e->path)
+				       : rc;
 	}
 	crm_doc *doc = NULL;
 	rc = crm_doc_parse(&doc, e->path, crm_buf_cstr(&text), text.len, diags);
