@@ -22,6 +22,7 @@ typedef struct {
 	crm_doc *doc;   /* the current text and tree; edits replace it */
 	char *orig;     /* the bytes as read, NULL for a new record */
 	size_t orig_len;
+	const crm_config *config; /* the book's settings (borrowed), NULL when unknown */
 } crm_record;
 
 /*
@@ -65,16 +66,19 @@ int crm_record_check(crm_book *b, const crm_record *r, crm_diags *diags);
 
 /* A customer's open next action; the strings are borrowed from the record. */
 typedef struct {
-	const char *date;     /* YYYY-MM-DD, never NULL when there is one */
+	const char *date;     /* YYYY-MM-DD, never NULL when there is one (may point at date_buf) */
 	const char *action;   /* may be "" */
 	const char *by;       /* may be NULL */
 	const char *priority; /* of the follow-up that set it; may be NULL */
 	size_t followup;      /* index of that follow-up in followups */
+	char date_buf[11];    /* holds a date computed from the priority */
 } crm_next;
 
 /*
  * The open next action (SPEC §3): the `next` of the latest follow-up (latest
  * date; on a tie, the later in the list), unless the stage is won or lost.
+ * A follow-up without next.date is due its date plus its priority's days
+ * (medium when it has none; the days of r->config, else 3/7/14).
  * Returns true and fills *out when there is one.
  */
 bool crm_record_next(const crm_record *r, crm_next *out);

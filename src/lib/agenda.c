@@ -177,40 +177,16 @@ static bool is_true(const crm_node *n)
 	       (n->value[0] == 't' || n->value[0] == 'T');
 }
 
-/*
- * The open next action: crm_record_next, or, when the latest follow-up has
- * no next.date, its date plus the priority's days (SPEC §3).
- */
+/* The open next action (crm_record_next, which knows the date's default). */
 static bool open_next(const rec_info *ri, crm_date *date, const char **action, const char **by,
 		      const char **priority)
 {
 	crm_next nx;
-	if (crm_record_next(ri->r, &nx)) {
-		if (!crm_date_parse_iso(date, nx.date))
-			return false;
-		*action = nx.action;
-		*by = nx.by;
-		*priority = nx.priority;
-		return true;
-	}
-	if (ri->stage && (!strcmp(ri->stage, "won") || !strcmp(ri->stage, "lost")))
+	if (!crm_record_next(ri->r, &nx) || !crm_date_parse_iso(date, nx.date))
 		return false;
-	long i = crm_record_latest_followup(ri->r);
-	if (i < 0)
-		return false;
-	const crm_node *f = crm_node_get(ri->r->doc->root, "followups")->items[i];
-	const crm_node *next = crm_node_get(f, "next");
-	crm_date fd;
-	if (crm_node_get(next, "date") || !date_of(f, "date", &fd))
-		return false; /* a next.date that does not parse is not guessed at */
-	const char *p = crm_node_str(f, "priority");
-	int days = crm_config_priority_days(ri->q->config, p ? p : "medium");
-	if (days < 0)
-		return false;
-	*date = crm_date_add_days(fd, days);
-	*action = crm_node_str(next, "action") ? crm_node_str(next, "action") : "";
-	*by = crm_node_str(next, "by");
-	*priority = p;
+	*action = nx.action;
+	*by = nx.by;
+	*priority = nx.priority;
 	return true;
 }
 

@@ -44,6 +44,7 @@ int crm_record_load(crm_record **out, const crm_book *b, const crm_entry *e, crm
 	r->path = crm_xstrdup(e->path);
 	r->id = crm_xstrdup(e->id);
 	r->doc = doc;
+	r->config = b->config;
 	r->orig_len = text.len;
 	r->orig = crm_buf_detach(&text);
 	*out = r;
@@ -307,12 +308,23 @@ bool crm_record_next(const crm_record *r, crm_next *out)
 	const crm_node *f = crm_node_get(r->doc->root, "followups")->items[i];
 	const crm_node *next = crm_node_get(f, "next");
 	const char *date = crm_node_str(next, "date");
-	if (!date)
-		return false;
+	out->priority = crm_node_str(f, "priority");
+	if (!date) {
+		if (crm_node_get(next, "date"))
+			return false; /* a next.date that is not text is not guessed at */
+		crm_date fd;
+		const char *p = out->priority ? out->priority : "medium";
+		int days = r->config ? crm_config_priority_days(r->config, p) : -1;
+		if (days < 0)
+			days = !strcmp(p, "high") ? 3 : !strcmp(p, "low") ? 14 : 7;
+		if (!crm_date_parse_iso(&fd, crm_node_str(f, "date")))
+			return false;
+		crm_date_format(crm_date_add_days(fd, days), out->date_buf);
+		date = out->date_buf;
+	}
 	out->date = date;
 	out->action = crm_node_str(next, "action") ? crm_node_str(next, "action") : "";
 	out->by = crm_node_str(next, "by");
-	out->priority = crm_node_str(f, "priority");
 	out->followup = (size_t)i;
 	return true;
 }

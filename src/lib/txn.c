@@ -124,6 +124,31 @@ int crm_whoami(const crm_member **out, crm_book *b, crm_repo *repo)
 	return 0;
 }
 
+/*
+ * When a change leaves a record invalid, was it invalid before? Then say
+ * what is wrong with the file as it is on disk (its lines and columns),
+ * not with the text the change would have written. Returns true and adds
+ * the file's own diagnostics to diags when it was.
+ */
+static bool already_invalid(crm_txn *t, const crm_record *r, crm_diags *diags)
+{
+	crm_diags d = {0};
+	crm_doc *doc = NULL;
+	bool bad;
+	if (crm_doc_parse(&doc, r->path, r->orig, r->orig_len, &d) != 0) {
+		bad = true;
+	} else {
+		crm_record old = *r;
+		old.doc = doc;
+		bad = crm_record_check(t->book, &old, &d) > 0;
+	}
+	if (bad)
+		crm_diags_extend(diags, &d);
+	crm_doc_free(doc);
+	crm_diags_free(&d);
+	return bad;
+}
+
 /* Put the files back as they were before the failed commit. */
 static void rollback(crm_txn *t, size_t written)
 {
@@ -142,13 +167,25 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 {
 	int rc = 0;
 	size_t nchanged = 0;
+	const char *already = NULL;
 	for (size_t i = 0; i < t->nrecords; i++) {
 		crm_record *r = t->records[i];
 		if (!crm_record_changed(r))
 			continue;
 		nchanged++;
-		crm_record_check(t->book, r, &t->diags);
+		crm_diags d = {0};
+		int errors = crm_record_check(t->book, r, &d);
+		if (errors && r->orig && already_invalid(t, r, &t->diags))
+			already = r->id;
+		else
+			crm_diags_extend(&t->diags, &d);
+		crm_diags_free(&d);
 	}
+	if (already)
+		return crm_error_set(CRM_EINVALID,
+				     "%s is invalid on disk already (above, where the file has it wrong); "
+				     "fix it with 'crm edit %s', then try again; nothing written",
+				     already, already);
 	if (crm_diags_errors(&t->diags))
 		return crm_error_set(CRM_EINVALID, "the change would make a record invalid; nothing written");
 	if (!nchanged)

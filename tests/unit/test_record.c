@@ -308,12 +308,19 @@ Test(next, none_without_follow_ups_or_next)
 	r = rec("followups: []\n");
 	cr_assert(!crm_record_next(r, &x));
 	crm_record_free(r);
-	/* the latest follow-up decides, even when it has no next and an older one does */
+	/* the latest follow-up decides, even when it has no next and an older one does:
+	 * its next is due its date plus the priority's days (SPEC §3) */
 	r = rec("followups:\n"
 		"  - date: 2024-05-01\n    next: {date: 2024-05-08, action: old}\n"
-		"  - date: 2024-05-02\n    summary: no next here\n");
-	cr_assert(!crm_record_next(r, &x));
+		"  - date: 2024-05-02\n    priority: high\n    summary: no next here\n");
+	cr_assert(crm_record_next(r, &x));
+	cr_assert_str_eq(x.date, "2024-05-05");
+	cr_assert_str_eq(x.action, "");
 	cr_assert_eq(crm_record_latest_followup(r), 1);
+	crm_record_free(r);
+	r = rec("followups:\n  - date: 2024-05-02\n    summary: medium by default\n");
+	cr_assert(crm_record_next(r, &x));
+	cr_assert_str_eq(x.date, "2024-05-09");
 	crm_record_free(r);
 	/* an action of '' is an action */
 	r = rec("followups:\n  - date: 2024-05-01\n    next: {date: 2024-05-08, action: ''}\n");
