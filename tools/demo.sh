@@ -84,7 +84,7 @@ heading "crm agenda --all    (CRM_TODAY=$CRM_TODAY)"
 echo
 echo "The demo book is in $book; try, there:"
 echo "  export PATH=\"$(dirname "$CRM"):\$PATH\" CRM_TODAY=$CRM_TODAY"
-echo "  cd $book && crm show 云栖 && crm report funnel && crm log"
+echo "  cd $book && crm show 云栖 && crm agenda && crm log 云栖 --field stage"
 if [ -n "$failed" ]; then
 	echo "demo: error: failed:$failed" >&2
 	[ "$vrc" -ne 0 ] && exit "$vrc"
