@@ -16,6 +16,7 @@
 #include "crm/doc.h"
 #include "crm/error.h"
 #include "crm/json.h"
+#include "crm/record.h"
 
 /* What every command gets from the global options and the environment. */
 typedef struct {
@@ -73,6 +74,11 @@ int cmd_write_out(const char *s, size_t len);
 
 /* Write a node as JSON: scalars by what they mean (numbers, booleans, null, strings). */
 void cmd_json_node(crm_json *j, const crm_node *n);
+
+struct crm_schema;
+/* Apply one PATH=VALUE, PATH+=VALUE, PATH-=VALUE or PATH= (unset) to r,
+ * typed by the schema (used by set and add). Returns 0 or a CRM_E code. */
+int cmd_apply_assignment(crm_ctx *ctx, const struct crm_schema *s, crm_record *r, const char *arg);
 
 /* Finish a JSON value: print it with a final newline; returns exit code. */
 int cmd_print_json(crm_buf *b);

@@ -161,19 +161,9 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	for (size_t i = 0; i < nsets; i++) {
-		char *p = crm_xstrndup(sets[i], strcspn(sets[i], "="));
-		const char *v = strchr(sets[i], '=') + 1;
-		crm_node *val = NULL;
-		if (!strcmp(p, "first_contact.date")) {
-			free(p);
+		if (!strncmp(sets[i], "first_contact.date=", 19))
 			continue;
-		}
-		e = crm_value_parse(&val, schema, p, v, ctx->today);
-		if (!e)
-			e = crm_edit_set(&r->doc, p, val, crm_record_order);
-		crm_node_free(val);
-		free(p);
-		if (e) {
+		if ((e = cmd_apply_assignment(ctx, schema, r, sets[i]))) {
 			rc = cmd_fail(e);
 			goto done;
 		}
@@ -212,6 +202,7 @@ const crm_cmd cmd_add = {
 	"  --owner U         a team id (default: me)\n"
 	"  --id ID           the id (default: from id_format in crm.yaml)\n"
 	"  --set PATH=VALUE  any other field, e.g. --set company.industry=智能制造\n"
+	"                    (PATH+=VALUE appends to a list: --set tags+=高意向)\n"
 	"                    --set contacts[0].phone=13800000000 --set first_contact.date=2024-05-01\n",
 	run,
 };

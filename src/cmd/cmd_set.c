@@ -38,9 +38,6 @@ static int remove_items(crm_record *r, const char *path, const crm_node *val)
 	return removed ? 0 : crm_error_set(CRM_ENOTFOUND, "%s has no item '%s'", path, val->value ? val->value : "");
 }
 
-/* Apply one PATH=VALUE, PATH+=VALUE or PATH-=VALUE to r. */
-int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const char *arg);
-
 int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
