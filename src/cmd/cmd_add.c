@@ -163,7 +163,18 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < nsets; i++) {
 		if (!strncmp(sets[i], "first_contact.date=", 19))
 			continue;
-		if ((e = cmd_apply_assignment(ctx, schema, r, sets[i]))) {
+		const char *eq = strchr(sets[i], '=');
+		if (!eq[1] && eq[-1] != '+' && eq[-1] != '-') {
+			/* a new record has nothing to unset: PATH= is an empty string */
+			char *p = crm_xstrndup(sets[i], (size_t)(eq - sets[i]));
+			crm_node *val = crm_node_new_str("");
+			e = crm_edit_set(&r->doc, p, val, crm_record_order);
+			crm_node_free(val);
+			free(p);
+		} else {
+			e = cmd_apply_assignment(ctx, schema, r, sets[i]);
+		}
+		if (e) {
 			rc = cmd_fail(e);
 			goto done;
 		}
@@ -202,7 +213,8 @@ const crm_cmd cmd_add = {
 	"  --owner U         a team id (default: me)\n"
 	"  --id ID           the id (default: from id_format in crm.yaml)\n"
 	"  --set PATH=VALUE  any other field, e.g. --set company.industry=智能制造\n"
-	"                    (PATH+=VALUE appends to a list: --set tags+=高意向)\n"
+	"                    (PATH+=VALUE appends to a list: --set tags+=高意向;\n"
+	"                    PATH= writes an empty string)\n"
 	"                    --set contacts[0].phone=13800000000 --set first_contact.date=2024-05-01\n",
 	run,
 };

@@ -24,6 +24,7 @@ typedef struct {
 	char *path;
 	char *key;       /* stat data as text */
 	char *id;        /* the id inside the file, "" when none */
+	char *name;      /* the name inside the file, "" when none */
 	crm_diags diags;
 } centry;
 
@@ -68,7 +69,8 @@ static centry *lookup(const cache *c, const char *path)
 	return s ? &c->v[s - 1] : NULL;
 }
 
-static centry *push(cache *c, const char *path, const char *key, const char *id)
+static centry *push(cache *c, const char *path, const char *key, const char *id,
+		     const char *name)
 {
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 256;
@@ -79,6 +81,7 @@ static centry *push(cache *c, const char *path, const char *key, const char *id)
 	e->path = crm_xstrdup(path);
 	e->key = crm_xstrdup(key);
 	e->id = crm_xstrdup(id ? id : "");
+	e->name = crm_xstrdup(name ? name : "");
 	return e;
 }
 
@@ -88,6 +91,7 @@ static void cache_free(cache *c)
 		free(c->v[i].path);
 		free(c->v[i].key);
 		free(c->v[i].id);
+		free(c->v[i].name);
 		crm_diags_free(&c->v[i].diags);
 	}
 	free(c->v);
@@ -105,6 +109,16 @@ static char *file_sig(const crm_book *b, const char *rel)
 	crm_buf_free(&t);
 	crm_error_clear();
 	return s;
+}
+
+/* The first line of the cache: its format, and what its answers depend on. */
+static char *cache_header(const crm_book *b)
+{
+	char *s1 = file_sig(b, "schema/customer.schema.yaml"), *s2 = file_sig(b, "crm.yaml");
+	char *header = crm_xasprintf("crm-check-cache 2 %s %s\n", s1, s2);
+	free(s1);
+	free(s2);
+	return header;
 }
 
 /* Split a line on tabs in place; returns the number of fields. */
@@ -143,8 +157,8 @@ static void cache_load(cache *c, const char *file, const char *header)
 		*nl = '\0';
 		char *f[6];
 		int n = fields(p, f, 6);
-		if (f[0][0] == 'P' && n == 4)
-			cur = push(c, f[1], f[2], f[3]);
+		if (f[0][0] == 'P' && n == 5)
+			cur = push(c, f[1], f[2], f[3], f[4]);
 		else if (f[0][0] == 'D' && n == 5 && cur)
 			crm_diags_add(&cur->diags, cur->path, atoi(f[1]), atoi(f[2]),
 				      f[3][0] == 'e' ? CRM_SEV_ERROR : CRM_SEV_WARNING, "%s", f[4]);
@@ -172,6 +186,8 @@ static void cache_save(const cache *c, const char *dir, const char *file, const 
 		put_clean(&t, e->path);
 		crm_buf_printf(&t, "\t%s\t", e->key);
 		put_clean(&t, e->id);
+		crm_buf_putc(&t, '\t');
+		put_clean(&t, e->name);
 		crm_buf_putc(&t, '\n');
 		for (size_t k = 0; k < e->diags.n; k++) {
 			const crm_diag *d = &e->diags.v[k];
@@ -311,10 +327,7 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 
 	char *dir = crm_xasprintf("%s/crm", b->gitdir);
 	char *file = crm_xasprintf("%s/check-cache", dir);
-	char *s1 = file_sig(b, "schema/customer.schema.yaml"), *s2 = file_sig(b, "crm.yaml");
-	char *header = crm_xasprintf("crm-check-cache 1 %s %s\n", s1, s2);
-	free(s1);
-	free(s2);
+	char *header = cache_header(b);
 	cache old = {0}, fresh = {0};
 	struct stat gst;
 	bool can_cache = stat(b->gitdir, &gst) == 0 && S_ISDIR(gst.st_mode);
@@ -334,7 +347,7 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 		}
 		centry *hit = key[0] ? lookup(&old, e->path) : NULL;
 		if (hit && !strcmp(hit->key, key)) {
-			centry *ne = push(&fresh, e->path, key, hit->id);
+			centry *ne = push(&fresh, e->path, key, hit->id, hit->name);
 			crm_diags_extend(&ne->diags, &hit->diags);
 			st.cached++;
 			free(key);
@@ -342,15 +355,16 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 		}
 		crm_diags d = {0};
 		crm_record *r = NULL;
-		const char *id = "";
+		const char *id = "", *name = "";
 		if (crm_record_load(&r, b, e, &d) == 0) {
 			crm_record_check(b, r, &d);
-			const char *x = crm_record_str(r, "id");
+			const char *x = crm_record_str(r, "id"), *y = crm_record_str(r, "name");
 			id = x ? x : "";
+			name = y ? y : "";
 		} else if (!d.n) {
 			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
 		}
-		centry *ne = push(&fresh, e->path, key, id);
+		centry *ne = push(&fresh, e->path, key, id, name);
 		ne->diags = d;
 		crm_record_free(r);
 		free(key);
@@ -399,4 +413,59 @@ int crm_check_staged(crm_book *b, crm_repo *repo, crm_diags *diags, size_t *nche
 	*nchecked = n;
 	crm_staged_free(v, n);
 	return (int)(crm_diags_errors(diags) - before);
+}
+
+struct crm_index {
+	crm_book *book;
+	cache c;
+	time_t now;
+};
+
+crm_index *crm_index_load(crm_book *b)
+{
+	crm_index *ix = crm_xcalloc(1, sizeof *ix);
+	ix->book = b;
+	ix->now = time(NULL);
+	char *file = crm_xasprintf("%s/crm/check-cache", b->gitdir);
+	char *header = cache_header(b);
+	cache_load(&ix->c, file, header);
+	free(file);
+	free(header);
+	return ix;
+}
+
+crm_index *crm_index_refresh(crm_book *b)
+{
+	crm_diags d = {0};
+	crm_check_book(b, NULL, 0, &d, NULL);
+	crm_diags_free(&d);
+	crm_error_clear();
+	return crm_index_load(b);
+}
+
+bool crm_index_get(crm_index *ix, const char *path, const char **name, size_t *errors)
+{
+	centry *e = ix ? lookup(&ix->c, path) : NULL;
+	if (!e)
+		return false;
+	char *abs = crm_book_abs(ix->book, path);
+	char *key = stat_key(abs, ix->now);
+	free(abs);
+	bool fresh = key && key[0] && !strcmp(key, e->key);
+	free(key);
+	if (!fresh)
+		return false;
+	if (name)
+		*name = e->name;
+	if (errors)
+		*errors = crm_diags_errors(&e->diags);
+	return true;
+}
+
+void crm_index_free(crm_index *ix)
+{
+	if (!ix)
+		return;
+	cache_free(&ix->c);
+	free(ix);
 }

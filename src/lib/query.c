@@ -1,4 +1,5 @@
 #include "crm/query.h"
+#include "crm/check.h"
 #include "crm/buf.h"
 #include "crm/schema.h"
 #include "crm/utf8.h"
@@ -94,7 +95,9 @@ int crm_records_each(crm_book *b, crm_diags *skipped,
 		return rc;
 	if ((rc = crm_book_scan(b, &v, &n)))
 		return rc;
+	crm_index *ix = crm_index_load(b);
 	for (size_t i = 0; i < n && !rc; i++) {
+		size_t cached_errors = 1;
 		if (v[i].symlink) {
 			if (skipped)
 				crm_diags_add(skipped, v[i].path, 0, 0, CRM_SEV_WARNING,
@@ -114,7 +117,8 @@ int crm_records_each(crm_book *b, crm_diags *skipped,
 			if (skipped)
 				crm_diags_add(skipped, v[i].path, 0, 0, CRM_SEV_WARNING,
 					      "skipped: not a map of fields (run 'crm validate')");
-		} else if (crm_schema_validate(s, r->doc, &d) > 0) {
+		} else if ((!crm_index_get(ix, v[i].path, NULL, &cached_errors) || cached_errors) &&
+			   crm_schema_validate(s, r->doc, &d) > 0) {
 			e = first_error(&d);
 			if (skipped)
 				crm_diags_add(skipped, v[i].path, e ? e->line : 0, e ? e->col : 0,
@@ -126,6 +130,7 @@ int crm_records_each(crm_book *b, crm_diags *skipped,
 		crm_diags_free(&d);
 		crm_record_free(r);
 	}
+	crm_index_free(ix);
 	if (!rc)
 		crm_error_clear();
 	crm_entries_free(v, n);

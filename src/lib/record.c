@@ -1,5 +1,6 @@
 #include "crm/record.h"
 #include "crm/buf.h"
+#include "crm/check.h"
 #include "crm/schema.h"
 #include "crm/utf8.h"
 
@@ -99,9 +100,16 @@ bool crm_record_changed(const crm_record *r)
 int crm_record_names(crm_book *b, const crm_entry *v, size_t n, char ***names)
 {
 	char **out = crm_xcalloc(n ? n : 1, sizeof *out);
+	/* records unchanged since they were checked answer from the cache */
+	crm_index *ix = n > 64 ? crm_index_refresh(b) : crm_index_load(b);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].symlink)
 			continue;
+		const char *cached;
+		if (crm_index_get(ix, v[i].path, &cached, NULL)) {
+			out[i] = *cached ? crm_xstrdup(cached) : NULL;
+			continue;
+		}
 		crm_record *r = NULL;
 		if (crm_record_load(&r, b, &v[i], NULL) == 0) {
 			const char *nm = crm_record_str(r, "name");
@@ -109,6 +117,7 @@ int crm_record_names(crm_book *b, const crm_entry *v, size_t n, char ***names)
 			crm_record_free(r);
 		}
 	}
+	crm_index_free(ix);
 	crm_error_clear();
 	*names = out;
 	return 0;

@@ -284,3 +284,32 @@ Test(check, three_copies_two_errors)
 	cr_assert(strstr(d.v[1].msg, "customers/2024/05/202405001.yaml"), "%s", d.v[1].msg);
 	crm_diags_free(&d);
 }
+
+Test(check, the_index_answers_names_only_for_unchanged_records)
+{
+	make_book();
+	put_record("202405001", "initial");
+	put_record("202405002", "negociation");
+	age();
+	crm_book *b = open_book();
+	crm_index *ix = crm_index_load(b);
+	cr_assert_not(crm_index_get(ix, "customers/2024/05/202405001.yaml", NULL, NULL),
+		      "no cache yet: no answer");
+	crm_index_free(ix);
+	ix = crm_index_refresh(b);
+	const char *name = NULL;
+	size_t errors = 99;
+	cr_assert(crm_index_get(ix, "customers/2024/05/202405001.yaml", &name, &errors));
+	cr_assert_str_eq(name, "Customer 202405001");
+	cr_assert_eq(errors, 0);
+	cr_assert(crm_index_get(ix, "customers/2024/05/202405002.yaml", &name, &errors));
+	cr_assert_eq(errors, 1);
+	crm_index_free(ix);
+	/* a hand edit: the index must not answer for the changed file */
+	put_record("202405001", "needs");
+	ix = crm_index_load(b);
+	cr_assert_not(crm_index_get(ix, "customers/2024/05/202405001.yaml", &name, NULL));
+	cr_assert(crm_index_get(ix, "customers/2024/05/202405002.yaml", &name, NULL));
+	crm_index_free(ix);
+	crm_book_free(b);
+}
