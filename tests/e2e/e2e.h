@@ -40,6 +40,11 @@ e2e_run e2e_crmv(const char *dir, ...);
 /* Run a shell command (sh -c) in dir; returns its output and status. */
 e2e_run e2e_sh(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void e2e_run_free(e2e_run *r);
+/* Standard output of a shell command that must succeed, without the final
+ * newlines (caller frees). */
+char *e2e_sh_out(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Assert that a shell command succeeds and prints exactly `want`. */
+void e2e_assert_sh_eq(const char *dir, const char *want, const char *cmd);
 
 /* Read a whole file (caller frees), NULL when missing. */
 char *e2e_read(const char *path);

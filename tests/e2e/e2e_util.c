@@ -161,6 +161,30 @@ e2e_run e2e_sh(const char *dir, const char *fmt, ...)
 	return r;
 }
 
+char *e2e_sh_out(const char *dir, const char *fmt, ...)
+{
+	char *cmd;
+	va_list ap;
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&cmd, fmt, ap) >= 0);
+	va_end(ap);
+	e2e_run r = e2e_sh(dir, "%s", cmd);
+	cr_assert_eq(r.code, 0, "'%s' exited %d:\n%s%s", cmd, r.code, r.out, r.err);
+	free(cmd);
+	size_t n = strlen(r.out);
+	while (n && r.out[n - 1] == '\n')
+		r.out[--n] = '\0';
+	free(r.err);
+	return r.out;
+}
+
+void e2e_assert_sh_eq(const char *dir, const char *want, const char *cmd)
+{
+	char *got = e2e_sh_out(dir, "%s", cmd);
+	cr_assert_str_eq(got, want, "'%s' printed '%s', want '%s'", cmd, got, want);
+	free(got);
+}
+
 void e2e_run_free(e2e_run *r)
 {
 	free(r->out);

@@ -15,30 +15,6 @@ TestSuite(setup, .init = (void (*)(void))e2e_setup, .fini = e2e_cleanup);
 TestSuite(add, .init = (void (*)(void))e2e_setup, .fini = e2e_cleanup);
 TestSuite(validate, .init = (void (*)(void))e2e_setup, .fini = e2e_cleanup);
 
-/* Standard output of a shell command that must succeed, without the final newline. */
-static char *sh_out(const char *dir, const char *fmt, ...)
-{
-	char *cmd;
-	va_list ap;
-	va_start(ap, fmt);
-	cr_assert(vasprintf(&cmd, fmt, ap) >= 0);
-	va_end(ap);
-	e2e_run r = e2e_sh(dir, "%s", cmd);
-	cr_assert_eq(r.code, 0, "'%s' exited %d:\n%s%s", cmd, r.code, r.out, r.err);
-	free(cmd);
-	size_t n = strlen(r.out);
-	while (n && r.out[n - 1] == '\n')
-		r.out[--n] = '\0';
-	free(r.err);
-	return r.out;
-}
-
-static void assert_sh_eq(const char *dir, const char *want, const char *cmd)
-{
-	char *got = sh_out(dir, "%s", cmd);
-	cr_assert_str_eq(got, want, "'%s' printed '%s', want '%s'", cmd, got, want);
-	free(got);
-}
 
 /* `crm add` that must succeed; returns the id it printed (caller frees). */
 static char *add_ok(const char *dir, const char *name, const char *kind, const char *source, ...)
@@ -80,21 +56,21 @@ Test(init, makes_a_book_with_one_commit)
 	e2e_assert_has(ga, "customers/**/*.yaml merge=crm");
 	free(ga);
 	/* the schema is the project's default schema, byte for byte */
-	char *src = sh_out(NULL, "cmp \"$CRM_SRC/schema/customer.schema.yaml\" nb/schema/customer.schema.yaml "
+	char *src = e2e_sh_out(NULL, "cmp \"$CRM_SRC/schema/customer.schema.yaml\" nb/schema/customer.schema.yaml "
 				 "&& echo same");
 	cr_assert_str_eq(src, "same");
 	free(src);
 	cr_assert_eq(e2e_commits("nb"), 1);
-	assert_sh_eq("nb", "", "git status --porcelain");
-	assert_sh_eq("nb", "ok", "git fsck --strict >/dev/null 2>&1 && echo ok");
+	e2e_assert_sh_eq("nb", "", "git status --porcelain");
+	e2e_assert_sh_eq("nb", "ok", "git fsck --strict >/dev/null 2>&1 && echo ok");
 	/* the commit holds the book's files */
-	char *files = sh_out("nb", "git ls-tree -r --name-only HEAD");
+	char *files = e2e_sh_out("nb", "git ls-tree -r --name-only HEAD");
 	e2e_assert_has(files, "crm.yaml");
 	e2e_assert_has(files, "schema/customer.schema.yaml");
 	e2e_assert_has(files, ".gitattributes");
 	free(files);
 	/* the new book validates and the maker is in its team and set up as me */
-	assert_sh_eq("nb", "ming", "git config --get crm.user");
+	e2e_assert_sh_eq("nb", "ming", "git config --get crm.user");
 	r = e2e_crmv("nb", "validate", NULL);
 	e2e_assert_code(r, 0);
 	e2e_run_free(&r);
@@ -116,7 +92,7 @@ Test(init, refuses_an_existing_book)
 	char *after = e2e_read("book/crm.yaml");
 	cr_assert_str_eq(after, before);
 	cr_assert_eq(e2e_commits(b), n);
-	assert_sh_eq(b, "", "git status --porcelain");
+	e2e_assert_sh_eq(b, "", "git status --porcelain");
 	free(before);
 	free(after);
 }
@@ -192,17 +168,17 @@ Test(setup, records_the_user_and_installs_the_hook)
 	e2e_run r = e2e_crmv(b, "setup", "--user", "li", NULL);
 	e2e_assert_code(r, 0);
 	e2e_run_free(&r);
-	assert_sh_eq(b, "li", "git config --get crm.user");
+	e2e_assert_sh_eq(b, "li", "git config --get crm.user");
 	struct stat st;
 	cr_assert_eq(stat("book/.git/hooks/pre-commit", &st), 0);
 	cr_assert(S_ISREG(st.st_mode) && (st.st_mode & 0111), "the hook must be executable");
 	/* who I am is clone-local: nothing committed, nothing to commit */
-	assert_sh_eq(b, "", "git status --porcelain");
+	e2e_assert_sh_eq(b, "", "git status --porcelain");
 	/* and it decides the author of the next change */
 	char *id = add_ok(b, "Li's customer", "person", "referral", NULL);
-	char *who = sh_out(b, "git log -1 --format='%%an <%%ae>'");
+	char *who = e2e_sh_out(b, "git log -1 --format='%%an <%%ae>'");
 	cr_assert_str_eq(who, "李娜 <li@example.com>");
-	char *owner = sh_out(b, "grep '^owner:' customers/2024/05/%s.yaml", id);
+	char *owner = e2e_sh_out(b, "grep '^owner:' customers/2024/05/%s.yaml", id);
 	cr_assert_str_eq(owner, "owner: li");
 	free(owner);
 	free(who);
@@ -232,7 +208,7 @@ Test(setup, someone_not_in_the_team)
 	e2e_assert_has(r.err, "nobody");
 	e2e_assert_has(r.err, "ming, li, sarah");
 	e2e_run_free(&r);
-	assert_sh_eq(b, "ming", "git config --get crm.user");
+	e2e_assert_sh_eq(b, "ming", "git config --get crm.user");
 }
 
 Test(setup, without_user_is_a_usage_error)
@@ -248,7 +224,7 @@ Test(setup, without_user_is_a_usage_error)
 	r = e2e_crmv(b, "setup", "--usr", "li", NULL);
 	e2e_assert_code(r, 2);
 	e2e_run_free(&r);
-	assert_sh_eq(b, "ming", "git config --get crm.user");
+	e2e_assert_sh_eq(b, "ming", "git config --get crm.user");
 }
 
 /* ---- add ---- */
@@ -307,7 +283,7 @@ Test(add, the_new_record_has_the_defaults_in_order)
 	e2e_assert_has(rec, "max: 200000\n");
 	free(rec);
 	/* PyYAML agrees on the types */
-	assert_sh_eq(b, "'13800000000' 200000 智能制造",
+	e2e_assert_sh_eq(b, "'13800000000' 200000 智能制造",
 		     "python3 -c 'import yaml; d=yaml.safe_load(open(\"customers/2024/05/202405001.yaml\")); "
 		     "print(repr(d[\"contacts\"][0][\"phone\"]), d[\"needs\"][\"budget\"][\"max\"], "
 		     "d[\"company\"][\"industry\"])'");
@@ -319,12 +295,12 @@ Test(add, gaps_in_the_middle_are_not_reused)
 	const char *b = e2e_book();
 	for (int i = 1; i <= 3; i++)
 		free(add_ok(b, "Co", "company", "online", NULL));
-	assert_sh_eq(b, "", "git rm -q customers/2024/05/202405002.yaml && git commit -qm 'drop 002'");
+	e2e_assert_sh_eq(b, "", "git rm -q customers/2024/05/202405002.yaml && git commit -qm 'drop 002'");
 	char *id = add_ok(b, "After gap", "company", "online", NULL);
 	cr_assert_str_eq(id, "202405004");
 	free(id);
 	/* a record moved elsewhere with git mv still counts */
-	assert_sh_eq(b, "", "mkdir -p customers/vip && git mv customers/2024/05/202405004.yaml customers/vip/ && "
+	e2e_assert_sh_eq(b, "", "mkdir -p customers/vip && git mv customers/2024/05/202405004.yaml customers/vip/ && "
 			    "git commit -qm 'move'");
 	id = add_ok(b, "After move", "company", "online", NULL);
 	cr_assert_str_eq(id, "202405005");
@@ -434,8 +410,8 @@ Test(add, refusals_change_nothing)
 		e2e_run_free(&r);
 	}
 	cr_assert_eq(e2e_commits(b), n);
-	assert_sh_eq(b, "", "git status --porcelain --ignored customers");
-	assert_sh_eq(b, "", "find customers -name '*.yaml' -o -name '.*.yaml.*' | head -1");
+	e2e_assert_sh_eq(b, "", "git status --porcelain --ignored customers");
+	e2e_assert_sh_eq(b, "", "find customers -name '*.yaml' -o -name '.*.yaml.*' | head -1");
 	cr_assert(!exists("x"));
 	cr_assert(!exists("book/x.yaml"));
 }
@@ -446,19 +422,19 @@ Test(add, one_commit_by_me_with_only_the_record)
 	int n = e2e_commits(b);
 	char *id = add_ok(b, "科技有限公司", "company", "trade-show", NULL);
 	cr_assert_eq(e2e_commits(b), n + 1);
-	assert_sh_eq(b, "销售代表明 <ming@example.com>", "git log -1 --format='%an <%ae>'");
-	assert_sh_eq(b, "add 202405001: 科技有限公司", "git log -1 --format=%s");
-	assert_sh_eq(b, "customers/2024/05/202405001.yaml", "git show --name-only --format= HEAD");
-	assert_sh_eq(b, "", "git status --porcelain");
-	assert_sh_eq(b, "ok", "git fsck --strict >/dev/null 2>&1 && echo ok");
+	e2e_assert_sh_eq(b, "销售代表明 <ming@example.com>", "git log -1 --format='%an <%ae>'");
+	e2e_assert_sh_eq(b, "add 202405001: 科技有限公司", "git log -1 --format=%s");
+	e2e_assert_sh_eq(b, "customers/2024/05/202405001.yaml", "git show --name-only --format= HEAD");
+	e2e_assert_sh_eq(b, "", "git status --porcelain");
+	e2e_assert_sh_eq(b, "ok", "git fsck --strict >/dev/null 2>&1 && echo ok");
 	/* the committed bytes are the file's bytes */
-	assert_sh_eq(b, "same", "git show HEAD:customers/2024/05/202405001.yaml | "
+	e2e_assert_sh_eq(b, "same", "git show HEAD:customers/2024/05/202405001.yaml | "
 				"cmp - customers/2024/05/202405001.yaml && echo same");
 	/* --owner: the owner changes, the author is still me */
 	free(id);
 	id = add_ok(b, "Sarah's", "person", "online", "--owner", "sarah", NULL);
-	assert_sh_eq(b, "销售代表明 <ming@example.com>", "git log -1 --format='%an <%ae>'");
-	char *owner = sh_out(b, "grep -E '^(owner|first_contact):' customers/2024/05/%s.yaml", id);
+	e2e_assert_sh_eq(b, "销售代表明 <ming@example.com>", "git log -1 --format='%an <%ae>'");
+	char *owner = e2e_sh_out(b, "grep -E '^(owner|first_contact):' customers/2024/05/%s.yaml", id);
 	cr_assert_str_eq(owner, "owner: sarah\nfirst_contact: {date: 2024-05-20, by: ming}");
 	free(owner);
 	free(id);
@@ -498,7 +474,7 @@ Test(validate, json_lists_every_problem)
 	e2e_assert_code(r, 1);
 	e2e_write("out.json", r.out);
 	e2e_run_free(&r);
-	assert_sh_eq(NULL,
+	e2e_assert_sh_eq(NULL,
 		     "customers/2024/05/202405002.yaml 4 9 error True\n"
 		     "customers/2024/05/202405002.yaml 5 8 error True",
 		     "python3 -c 'import json\n"
@@ -528,13 +504,13 @@ Test(validate, book_wide_checks)
 	const char *b = e2e_book();
 	free(add_ok(b, "One", "company", "online", NULL));
 	/* the same id twice (a copied file) and a warning-only stage history */
-	assert_sh_eq(b, "", "mkdir -p customers/old && cp customers/2024/05/202405001.yaml customers/old/");
+	e2e_assert_sh_eq(b, "", "mkdir -p customers/old && cp customers/2024/05/202405001.yaml customers/old/");
 	e2e_run r = e2e_crmv(b, "validate", NULL);
 	e2e_assert_code(r, 1);
 	e2e_assert_has(r.out, "202405001");
 	e2e_assert_has(r.out, "unique");
 	e2e_run_free(&r);
-	assert_sh_eq(b, "", "rm -r customers/old");
+	e2e_assert_sh_eq(b, "", "rm -r customers/old");
 	/* crm.yaml is checked too */
 	e2e_write("book/crm.yaml", "book: x\nteam:\n  - id: ming\n    name: M\n    emial: m@x\n");
 	r = e2e_crmv(b, "validate", NULL);
@@ -548,7 +524,7 @@ Test(validate, second_run_answers_the_same)
 	const char *ex = e2e_example_book();
 	e2e_write("ex/customers/2026/05/202605001.yaml", "id: \"202605001\"\nname: x\n");
 	/* age the file so that the cache may keep it */
-	assert_sh_eq(ex, "", "touch -d '2020-01-01' customers/2026/05/202605001.yaml");
+	e2e_assert_sh_eq(ex, "", "touch -d '2020-01-01' customers/2026/05/202605001.yaml");
 	e2e_run a = e2e_crmv(ex, "validate", NULL);
 	e2e_run c = e2e_crmv(ex, "validate", NULL);
 	e2e_assert_code(a, 1);
@@ -559,7 +535,7 @@ Test(validate, second_run_answers_the_same)
 	e2e_run_free(&c);
 	/* an edit that keeps the size is still seen */
 	e2e_write("ex/customers/2026/05/202605001.yaml", "id: \"202605001\"\nname: y\n");
-	assert_sh_eq(ex, "", "git checkout -q customers/2026/05/202605001.yaml");
+	e2e_assert_sh_eq(ex, "", "git checkout -q customers/2026/05/202605001.yaml");
 	a = e2e_crmv(ex, "validate", NULL);
 	e2e_assert_code(a, 0);
 	e2e_run_free(&a);

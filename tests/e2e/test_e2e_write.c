@@ -48,36 +48,13 @@ static const char *HAND =
 	"  第一次见面在展会。\n"
 	"  # not a comment: part of the notes\n";
 
-static char *sh_out(const char *dir, const char *fmt, ...)
-{
-	char *cmd;
-	va_list ap;
-	va_start(ap, fmt);
-	cr_assert(vasprintf(&cmd, fmt, ap) >= 0);
-	va_end(ap);
-	e2e_run r = e2e_sh(dir, "%s", cmd);
-	cr_assert_eq(r.code, 0, "'%s' exited %d:\n%s%s", cmd, r.code, r.out, r.err);
-	free(cmd);
-	size_t n = strlen(r.out);
-	while (n && r.out[n - 1] == '\n')
-		r.out[--n] = '\0';
-	free(r.err);
-	return r.out;
-}
-
-static void assert_sh_eq(const char *dir, const char *want, const char *cmd)
-{
-	char *got = sh_out(dir, "%s", cmd);
-	cr_assert_str_eq(got, want, "'%s' printed '%s', want '%s'", cmd, got, want);
-	free(got);
-}
 
 /* A book with the hand-written record committed (by a plain git commit). */
 static const char *hand_book(void)
 {
 	const char *b = e2e_book();
 	e2e_write(REC, HAND);
-	assert_sh_eq(b, "", "git add -A && git commit -qm 'by hand'");
+	e2e_assert_sh_eq(b, "", "git add -A && git commit -qm 'by hand'");
 	return b;
 }
 
@@ -91,7 +68,7 @@ static void crm_ok(const char *dir, const char *const *argv)
 /* The git numstat of the last commit: "ADDED\tDELETED\tPATH". */
 static char *numstat(const char *dir)
 {
-	return sh_out(dir, "git diff HEAD~1 --numstat");
+	return e2e_sh_out(dir, "git diff HEAD~1 --numstat");
 }
 
 /* ---- set ---- */
@@ -116,9 +93,9 @@ Test(set, a_scalar_changes_one_line_and_keeps_comments)
 	cr_assert_str_eq(rec, want);
 	free(want);
 	free(rec);
-	assert_sh_eq(b, "set 202405001: company.industry=物流", "git log -1 --format=%s");
-	assert_sh_eq(b, "销售代表明 <ming@example.com>", "git log -1 --format='%an <%ae>'");
-	assert_sh_eq(b, "", "git status --porcelain");
+	e2e_assert_sh_eq(b, "set 202405001: company.industry=物流", "git log -1 --format=%s");
+	e2e_assert_sh_eq(b, "销售代表明 <ming@example.com>", "git log -1 --format='%an <%ae>'");
+	e2e_assert_sh_eq(b, "", "git status --porcelain");
 }
 
 Test(set, a_commented_line_keeps_its_comment)
@@ -150,7 +127,7 @@ Test(set, numbers_are_written_plain)
 	char *ns = numstat(b);
 	cr_assert_str_eq(ns, "1\t1\t" REL);
 	free(ns);
-	assert_sh_eq(b, "200000 <class 'int'>",
+	e2e_assert_sh_eq(b, "200000 <class 'int'>",
 		     "python3 -c 'import yaml; v=yaml.safe_load(open(\"" REL "\"))[\"needs\"][\"budget\"][\"max\"]; "
 		     "print(v, type(v))'");
 	/* a new number where there was none */
@@ -199,7 +176,7 @@ Test(set, lists_append_remove_and_unset)
 	e2e_assert_hasnt(rec, "notes");
 	e2e_assert_hasnt(rec, "第一次见面");
 	free(rec);
-	assert_sh_eq(b, "['高意向', '决策链复杂', 'x'] 2024-09-30",
+	e2e_assert_sh_eq(b, "['高意向', '决策链复杂', 'x'] 2024-09-30",
 		     "python3 -c 'import yaml; d=yaml.safe_load(open(\"" REL "\")); "
 		     "print(d[\"tags\"], d[\"needs\"][\"deadline\"])'");
 	e2e_run r = e2e_crmv(b, "validate", NULL);
@@ -261,8 +238,8 @@ Test(set, what_the_schema_refuses_changes_nothing)
 	char *rec = e2e_read(REC);
 	cr_assert_str_eq(rec, HAND);
 	free(rec);
-	assert_sh_eq(b, "", "git status --porcelain --ignored");
-	assert_sh_eq(b, "", "ls -A customers/2024/05 | grep -v '^202405001.yaml$' || true");
+	e2e_assert_sh_eq(b, "", "git status --porcelain --ignored");
+	e2e_assert_sh_eq(b, "", "ls -A customers/2024/05 | grep -v '^202405001.yaml$' || true");
 }
 
 Test(set, dates_must_be_real)
@@ -331,7 +308,7 @@ Test(set, crlf_files_keep_their_line_endings)
 	*o = '\0';
 	free(crlf);
 	e2e_write(REC, text);
-	assert_sh_eq(b, "", "git add -A && git commit -qm 'crlf'");
+	e2e_assert_sh_eq(b, "", "git add -A && git commit -qm 'crlf'");
 	crm_ok(b, (const char *[]){"set", "202405001", "needs.budget.max=200000", "tags+=新", NULL});
 	char *rec = e2e_read(REC);
 	e2e_assert_has(rec, "  budget: {min: 150000, max: 200000}\r\n");
@@ -353,7 +330,7 @@ Test(set, crlf_files_keep_their_line_endings)
  * the str in `want_file`, else what it read. */
 static char *pyyaml_check(const char *dir, const char *rel, const char *field, const char *want_file)
 {
-	return sh_out(dir,
+	return e2e_sh_out(dir,
 		      "python3 -c 'import sys, yaml\n"
 		      "v = yaml.safe_load(open(sys.argv[1], encoding=\"utf-8\"))\n"
 		      "for k in sys.argv[2].split(\".\"):\n"
@@ -379,7 +356,7 @@ static const char *const TRICKY[] = {
  * snap/N.want: one line per mismatch, then "checked N". */
 static char *pyyaml_check_all(void)
 {
-	return sh_out(NULL, "python3 -c 'import glob, yaml\n"
+	return e2e_sh_out(NULL, "python3 -c 'import glob, yaml\n"
 			    "n = 0\n"
 			    "for y in sorted(glob.glob(\"snap/*.yaml\")):\n"
 			    "    base = y[:-5]\n"
@@ -430,7 +407,7 @@ Test(roundtrip, strings_read_back_unchanged_by_pyyaml)
 	e2e_run r = e2e_crmv(b, "validate", NULL);
 	e2e_assert_code(r, 0);
 	e2e_run_free(&r);
-	char *log = sh_out(b, "git log -1 --format=%%s");
+	char *log = e2e_sh_out(b, "git log -1 --format=%%s");
 	e2e_assert_has(log, "set 202405001: notes=");
 	free(log);
 }
@@ -494,7 +471,7 @@ Test(roundtrip, phones_and_empty_strings_from_add)
 		cr_assert_str_eq(got, "same", "%s: %s", checks[i][0], got);
 		free(got);
 	}
-	assert_sh_eq(b, "'0138' 'on'",
+	e2e_assert_sh_eq(b, "'0138' 'on'",
 		     "python3 -c 'import yaml; c=yaml.safe_load(open(\"" REL "\"))[\"contacts\"][0]; "
 		     "print(repr(c[\"phone\"]), repr(c[\"name\"]))'");
 	/* UTF-8 is written as itself, never escaped, and long lines are not folded */
@@ -525,14 +502,14 @@ Test(tag, adds_and_removes)
 	char *ns = numstat(b);
 	cr_assert_str_eq(ns, "1\t1\t" REL);
 	free(ns);
-	assert_sh_eq(b, "tag 202405001: 决策链复杂, VIP", "git log -1 --format=%s");
+	e2e_assert_sh_eq(b, "tag 202405001: 决策链复杂, VIP", "git log -1 --format=%s");
 	crm_ok(b, (const char *[]){"untag", "科技", "预算敏感", NULL});
 	cr_assert_eq(e2e_commits(b), n + 2);
 	rec = e2e_read(REC);
 	e2e_assert_has(rec, "tags: [高意向, 决策链复杂, VIP]\n");
 	free(rec);
-	assert_sh_eq(b, "untag 202405001: 预算敏感", "git log -1 --format=%s");
-	assert_sh_eq(b, "", "git status --porcelain");
+	e2e_assert_sh_eq(b, "untag 202405001: 预算敏感", "git log -1 --format=%s");
+	e2e_assert_sh_eq(b, "", "git status --porcelain");
 }
 
 Test(tag, idempotent)
@@ -549,11 +526,11 @@ Test(tag, idempotent)
 	e2e_assert_code(r, 0);
 	e2e_run_free(&r);
 	cr_assert_eq(e2e_commits(b), n);
-	assert_sh_eq(b, "1",
+	e2e_assert_sh_eq(b, "1",
 		     "python3 -c 'import yaml; print(yaml.safe_load(open(\"" REL "\"))[\"tags\"].count(\"new\"))'");
 	/* the same tag twice in one command is added once */
 	crm_ok(b, (const char *[]){"tag", "202405001", "twice", "twice", NULL});
-	assert_sh_eq(b, "1",
+	e2e_assert_sh_eq(b, "1",
 		     "python3 -c 'import yaml; print(yaml.safe_load(open(\"" REL "\"))[\"tags\"].count(\"twice\"))'");
 	cr_assert_eq(e2e_commits(b), n + 1);
 	/* untag of a tag that is not there: no commit */
@@ -569,7 +546,7 @@ Test(tag, a_record_without_tags_gets_a_list)
 	const char *b = e2e_book();
 	crm_ok(b, (const char *[]){"add", "No tags", "--kind", "company", "--source", "online", NULL});
 	crm_ok(b, (const char *[]){"tag", "No tags", "高意向", NULL});
-	assert_sh_eq(b, "['高意向']",
+	e2e_assert_sh_eq(b, "['高意向']",
 		     "python3 -c 'import yaml; print(yaml.safe_load(open(\"" REL "\"))[\"tags\"])'");
 	/* tags go before stage, as in SPEC §3 */
 	char *rec = e2e_read(REC);
@@ -590,14 +567,14 @@ Test(tag, dashes_after_double_dash)
 	e2e_run_free(&r);
 	cr_assert_eq(e2e_commits(b), n);
 	crm_ok(b, (const char *[]){"tag", "202405001", "--", "-urgent", "--x", NULL});
-	assert_sh_eq(b, "['预算敏感', '高意向', '-urgent', '--x']",
+	e2e_assert_sh_eq(b, "['预算敏感', '高意向', '-urgent', '--x']",
 		     "python3 -c 'import yaml; print(yaml.safe_load(open(\"" REL "\"))[\"tags\"])'");
 	crm_ok(b, (const char *[]){"untag", "202405001", "--", "-urgent", NULL});
-	assert_sh_eq(b, "['预算敏感', '高意向', '--x']",
+	e2e_assert_sh_eq(b, "['预算敏感', '高意向', '--x']",
 		     "python3 -c 'import yaml; print(yaml.safe_load(open(\"" REL "\"))[\"tags\"])'");
 	/* tags that YAML would misread are quoted */
 	crm_ok(b, (const char *[]){"tag", "202405001", "no", "1e3", "a, b", "x: y", NULL});
-	assert_sh_eq(b, "['预算敏感', '高意向', '--x', 'no', '1e3', 'a, b', 'x: y']",
+	e2e_assert_sh_eq(b, "['预算敏感', '高意向', '--x', 'no', '1e3', 'a, b', 'x: y']",
 		     "python3 -c 'import yaml; print(yaml.safe_load(open(\"" REL "\"))[\"tags\"])'");
 }
 
@@ -610,7 +587,7 @@ Test(tag, names_the_customer_several_ways)
 	crm_ok(b, (const char *[]){"tag", "科技", "a", NULL});     /* a unique name fragment */
 	crm_ok(b, (const char *[]){"tag", "acme", "b", NULL});     /* ASCII case ignored */
 	crm_ok(b, (const char *[]){"tag", "202405002", "c", NULL}); /* an exact id */
-	assert_sh_eq(b, "[a] [c] [b]",
+	e2e_assert_sh_eq(b, "[a] [c] [b]",
 		     "for f in customers/2024/05/*.yaml; do python3 -c 'import sys, yaml; "
 		     "print(\"[\" + \",\".join(yaml.safe_load(open(sys.argv[1]))[\"tags\"]) + \"]\")' $f; done "
 		     "| tr '\\n' ' ' | sed 's/ $//'");
