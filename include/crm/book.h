@@ -61,6 +61,13 @@ bool crm_id_valid(const char *id);
  */
 char *crm_book_next_id(const crm_book *b, crm_date date, const crm_entry *entries, size_t n);
 
+/*
+ * Where a record with this id sits unless someone moved it: the year and
+ * month read back from the id through id_format ({yyyy}{mm} at its start).
+ * NULL when id_format does not tell. Caller frees.
+ */
+char *crm_book_guess_path(const crm_book *b, const char *id);
+
 /* customers/YYYY/MM/ID.yaml for a new record. Caller frees. */
 char *crm_book_new_path(crm_date first_contact, const char *id);
 

@@ -11,6 +11,7 @@
  *	crm_txn_commit(t, "tag 202405001: 高意向");
  *	crm_txn_free(t);                          // unlocks
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "crm/book.h"
@@ -21,18 +22,24 @@ struct crm_repo;
 typedef struct {
 	crm_book *book;          /* borrowed */
 	struct crm_repo *repo;   /* the book's repository */
-	crm_entry *entries;      /* the records found at begin */
+	crm_entry *entries;      /* the records of the book, once crm_txn_scan ran */
 	size_t nentries;
+	bool scanned;
 	crm_record **records;    /* records opened or added; owned */
 	size_t nrecords;
 	crm_diags diags;         /* why the last commit was refused */
 } crm_txn;
 
-/* Open the repository, take the book lock and scan the records. */
+/* Open the repository and take the book lock. */
 int crm_txn_begin(crm_txn **out, crm_book *b, const char *what);
+/* Fill t->entries with every record of the book (once; after the lock, so
+ * that a record another crm just added is seen). */
+int crm_txn_scan(crm_txn *t);
 void crm_txn_free(crm_txn *t);
 
-/* Resolve `who` (crm_record_resolve) and read its record, owned by t. */
+/* Resolve `who` (crm_record_resolve) and read its record, owned by t. An
+ * exact id whose file is where a new record with that id would go is read
+ * without scanning the book (a big book has thousands of files). */
 int crm_txn_open(crm_txn *t, const char *who, crm_record **out);
 /* Add a new record (t takes ownership). CRM_EFAIL if its id is taken. */
 int crm_txn_add(crm_txn *t, crm_record *r);

@@ -114,7 +114,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	char *what = crm_xasprintf("add %s", name);
 	e = crm_txn_begin(&t, b, what);
 	free(what);
-	if (e || (e = crm_whoami(&me, b, t->repo))) {
+	if (e || (e = crm_txn_scan(t)) || (e = crm_whoami(&me, b, t->repo))) {
 		rc = cmd_fail(e);
 		goto done;
 	}

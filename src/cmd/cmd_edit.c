@@ -144,6 +144,8 @@ static int commit(edit *ed)
 	char *what = crm_xasprintf("edit %s", ed->id), *msg = NULL;
 	int rc = 1;
 	int e = crm_txn_begin(&t, ed->b, what);
+	if (!e)
+		e = crm_txn_scan(t);
 	if (e) {
 		cmd_fail(e);
 		goto kept;

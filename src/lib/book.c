@@ -263,6 +263,38 @@ char *crm_book_next_id(const crm_book *b, crm_date date, const crm_entry *v, siz
 	return id;
 }
 
+char *crm_book_guess_path(const crm_book *b, const char *id)
+{
+	const char *f = b->config->id_format, *p = id;
+	int y = -1, m = -1;
+	while (*f && (y < 0 || m < 0)) {
+		int *slot = NULL, width = 0;
+		if (!strncmp(f, "{yyyy}", 6))
+			slot = &y, width = 4, f += 6;
+		else if (!strncmp(f, "{mm}", 4))
+			slot = &m, width = 2, f += 4;
+		else if (!strncmp(f, "{dd}", 4))
+			width = 2, f += 4;
+		else if (*f == '{')
+			return NULL; /* {seq} or {yy} before the year and month: cannot tell */
+		else if (*f++ != *p++)
+			return NULL;
+		if (width) {
+			int v = 0;
+			for (int i = 0; i < width; i++, p++) {
+				if (*p < '0' || *p > '9')
+					return NULL;
+				v = v * 10 + (*p - '0');
+			}
+			if (slot)
+				*slot = v;
+		}
+	}
+	if (y < 1 || m < 1 || m > 12)
+		return NULL;
+	return crm_xasprintf("customers/%04d/%02d/%s.yaml", y, m, id);
+}
+
 char *crm_book_new_path(crm_date d, const char *id)
 {
 	return crm_xasprintf("customers/%04d/%02d/%s.yaml", d.y, d.m, id);

@@ -20,10 +20,6 @@ int crm_txn_begin(crm_txn **out, crm_book *b, const char *what)
 	rc = crm_book_lock(b, what);
 	if (rc)
 		goto fail;
-	/* scan after locking: another crm may have just added a record */
-	rc = crm_book_scan(b, &t->entries, &t->nentries);
-	if (rc)
-		goto fail;
 	*out = t;
 	return 0;
 fail:
@@ -51,13 +47,52 @@ static void keep(crm_txn *t, crm_record *r)
 	t->records[t->nrecords++] = r;
 }
 
+int crm_txn_scan(crm_txn *t)
+{
+	if (t->scanned)
+		return 0;
+	crm_entries_free(t->entries, t->nentries); /* a quick entry, if any */
+	t->entries = NULL;
+	t->nentries = 0;
+	int rc = crm_book_scan(t->book, &t->entries, &t->nentries);
+	t->scanned = rc == 0;
+	return rc;
+}
+
+/* The one entry for an exact id in its usual place, without a scan. */
+static bool quick_entry(crm_txn *t, const char *who)
+{
+	if (t->scanned || t->entries || !crm_id_valid(who))
+		return false;
+	char *path = crm_book_guess_path(t->book, who);
+	if (!path)
+		return false;
+	char *abs = crm_book_abs(t->book, path);
+	struct stat st;
+	bool ok = lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
+	free(abs);
+	if (!ok) {
+		free(path);
+		return false;
+	}
+	t->entries = crm_xcalloc(1, sizeof *t->entries);
+	t->entries[0].path = path;
+	t->entries[0].id = crm_xstrdup(who);
+	t->nentries = 1;
+	return true;
+}
+
 int crm_txn_open(crm_txn *t, const char *who, crm_record **out)
 {
-	size_t i;
+	size_t i = 0;
+	int rc;
 	*out = NULL;
-	int rc = crm_record_resolve(t->book, t->entries, t->nentries, who, &i);
-	if (rc)
-		return rc;
+	if (!quick_entry(t, who)) {
+		if ((rc = crm_txn_scan(t)))
+			return rc;
+		if ((rc = crm_record_resolve(t->book, t->entries, t->nentries, who, &i)))
+			return rc;
+	}
 	if (t->entries[i].symlink)
 		return crm_error_set(CRM_EFAIL, "%s is a symbolic link; crm never writes through links",
 				     t->entries[i].path);
@@ -72,6 +107,11 @@ int crm_txn_open(crm_txn *t, const char *who, crm_record **out)
 
 int crm_txn_add(crm_txn *t, crm_record *r)
 {
+	int rc0 = crm_txn_scan(t);
+	if (rc0) {
+		crm_record_free(r);
+		return rc0;
+	}
 	for (size_t i = 0; i < t->nentries; i++)
 		if (strcmp(t->entries[i].id, r->id) == 0) {
 			int rc = crm_error_set(CRM_EFAIL, "id '%s' is taken by %s", r->id, t->entries[i].path);

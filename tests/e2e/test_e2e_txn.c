@@ -59,3 +59,23 @@ Test(txn, a_change_that_fixes_an_invalid_record_is_committed)
 	e2e_assert_has(text, "# the stage has a typo on the next line\nstage: negotiation\n");
 	free(text);
 }
+
+Test(txn, a_record_moved_by_hand_is_still_found_by_its_id)
+{
+	const char *b = e2e_book();
+	e2e_run r = e2e_crmv(b, "add", "Moved Co", "--kind", "company", "--source", "online", NULL);
+	e2e_assert_code(r, 0);
+	e2e_run_free(&r);
+	r = e2e_sh(b, "mkdir -p customers/vip && git mv customers/2024/05/202405001.yaml customers/vip/ && "
+		      "git commit -qm moved");
+	e2e_assert_code(r, 0);
+	e2e_run_free(&r);
+	r = e2e_crmv(b, "tag", "202405001", "vip", NULL);
+	e2e_assert_code(r, 0);
+	e2e_run_free(&r);
+	char *text = e2e_read("book/customers/vip/202405001.yaml");
+	cr_assert_not_null(text);
+	e2e_assert_has(text, "tags: [vip]\n");
+	free(text);
+	cr_assert_null(e2e_read("book/customers/2024/05/202405001.yaml"));
+}

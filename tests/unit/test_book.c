@@ -481,3 +481,24 @@ Test(book, lock_dies_with_its_process)
 	cr_assert_eq(crm_book_lock(b, "after"), 0, "%s", crm_error_last());
 	crm_book_free(b);
 }
+
+Test(book, guess_path_reads_year_and_month_back_from_the_id)
+{
+	crm_book *b = make_book("{yyyy}{mm}{seq:3}");
+	char *p = crm_book_guess_path(b, "202405001");
+	cr_assert_str_eq(p, "customers/2024/05/202405001.yaml");
+	free(p);
+	cr_assert_null(crm_book_guess_path(b, "2024x5001"), "not digits where the month is");
+	cr_assert_null(crm_book_guess_path(b, "202413001"), "no month 13");
+	cr_assert_null(crm_book_guess_path(b, "acme"));
+	crm_book_free(b);
+	b = make_book("C-{yyyy}{mm}{dd}-{seq:2}");
+	p = crm_book_guess_path(b, "C-20240531-07");
+	cr_assert_str_eq(p, "customers/2024/05/C-20240531-07.yaml");
+	free(p);
+	cr_assert_null(crm_book_guess_path(b, "X-20240531-07"), "the literal prefix must match");
+	crm_book_free(b);
+	b = make_book("{seq:4}");
+	cr_assert_null(crm_book_guess_path(b, "0001"), "no year or month in the format");
+	crm_book_free(b);
+}
