@@ -69,7 +69,7 @@ vg 1 add X --kind robot --source online
 vg 1 add X --kind company --source online --owner bob
 vg 2 add X --kind company --source online --id ../x
 vg 2 add X --kind company --source online --set first_contact.date=2024-02-30
-vg 2 add X --kind company --source online --set 'contacts[3].phone=1'
+vg 1 add X --kind company --source online --set 'contacts[3].phone=1'
 
 # set: scalars, numbers, lists, unset, and each refusal
 vg 1 set 科技 name=x
@@ -81,7 +81,7 @@ vg 1 set 202405001 stage=foo
 vg 1 set 202405001 source=xx
 vg 1 set nobody name=x
 vg 2 set 202405001 first_contact.date=2024-02-30
-vg 2 set 202405001 'contacts[5].phone=1'
+vg 1 set 202405001 'contacts[5].phone=1'
 vg 2 set 202405001 name
 
 # tag / untag

@@ -448,7 +448,7 @@ static int set_parts(crm_doc **doc, char **keys, long *idx, int n, const crm_nod
 	if (!keys[m]) {
 		char *p = join_path(keys, idx, m + 1);
 		char *list = join_path(keys, idx, m);
-		int rc = crm_error_set(CRM_EUSAGE, "%s: no such list item (to add one, use %s+=VALUE)", p,
+		int rc = crm_error_set(CRM_ENOTFOUND, "%s: no such list item (to add one, use %s+=VALUE)", p,
 				       m ? list : p);
 		free(list);
 		free(p);

@@ -97,7 +97,8 @@ Test(edit, index_paths_and_errors)
 	set_str(&d, "contacts[0].phone", "13800000000");
 	cr_assert(strstr(d->src, "    phone: '13800000000'\n"), "%s", d->src);
 	crm_node *v = crm_node_new_str("x");
-	cr_assert_eq(crm_edit_set(&d, "contacts[1].phone", v, ORDER), CRM_EUSAGE);
+	/* the path is well formed; the item is not there: exit 1, not a command-line error */
+	cr_assert_eq(crm_edit_set(&d, "contacts[1].phone", v, ORDER), CRM_ENOTFOUND);
 	cr_assert(strstr(crm_error_last(), "+="), "%s", crm_error_last());
 	cr_assert_eq(crm_edit_set(&d, "contacts..x", v, ORDER), CRM_EUSAGE);
 	crm_node_free(v);
