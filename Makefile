@@ -25,7 +25,7 @@ E2E_OBJ  := $(E2E_SRC:%.c=$(BUILD)/%.o)
 LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm
 
-.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps
+.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps fuzz
 
 all: $(CRM)
 
@@ -93,6 +93,16 @@ demo:
 
 bench: $(CRM)
 	sh bench/run.sh $(abspath $(CRM))
+
+# fuzz: the YAML reader, validator and editor under libFuzzer (clang), seeded
+# with the example records; FUZZ_SECONDS long. Not part of check.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p build/fuzz/corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude \
+	    $(PKG_CFLAGS) tests/fuzz/fuzz_record.c $(LIB_SRC) $(PKG_LIBS) -lm -o build/fuzz/fuzz_record
+	cp examples/book/customers/*/*/*.yaml examples/broken/*.yaml build/fuzz/corpus/
+	build/fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus
 
 install: $(CRM)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/crm $(DESTDIR)$(PREFIX)/share/man/man1

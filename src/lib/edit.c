@@ -192,7 +192,7 @@ static int map_insert(crm_doc **doc, const crm_node *map, size_t pos, const char
 		crm_buf_free(&t);
 		return rc;
 	}
-	int indent = map->keys[0]->col - 1;
+	int indent = map->col - 1; /* the map's own column: a key may follow "? " */
 	size_t off;
 	if (pos == 0 && starts_line(d, map->keys[0]->start) &&
 	    line_start(d, map->keys[0]->start) + (size_t)indent == map->keys[0]->start) {
@@ -210,12 +210,34 @@ static int map_insert(crm_doc **doc, const crm_node *map, size_t pos, const char
 	return rc;
 }
 
+/* Where an empty value's text goes: just after the ':' of its key, or the '-' of its item. */
+static size_t empty_value_at(const crm_doc *d, const crm_node *n)
+{
+	const crm_node *p = n->parent;
+	size_t from = 0;
+	if (p && p->kind == CRM_NODE_MAP) {
+		for (size_t i = 0; i < p->n; i++)
+			if (p->items[i] == n)
+				from = p->keys[i]->end;
+	} else if (p && p->kind == CRM_NODE_SEQ) {
+		/* back from the value to the dash before it */
+		size_t i = n->start;
+		while (i > 0 && d->src[i - 1] != '-')
+			i--;
+		return i;
+	}
+	while (from < d->len && d->src[from] != ':')
+		from++;
+	return from < d->len ? from + 1 : n->start;
+}
+
 /* Replace node n (a value in *doc) by val: in place for scalars. */
 static int replace_scalar(crm_doc **doc, const crm_node *n, const crm_node *val, bool flow)
 {
 	crm_doc *d = *doc;
 	crm_buf t = CRM_BUF_INIT;
 	size_t end = n->end;
+	bool literal = false;
 	if (n->style == CRM_STYLE_LITERAL || n->style == CRM_STYLE_FOLDED) {
 		/* a block scalar's range swallows its line breaks: keep one */
 		while (end > n->start && (d->src[end - 1] == '\n' || d->src[end - 1] == '\r'))
@@ -224,6 +246,7 @@ static int replace_scalar(crm_doc **doc, const crm_node *n, const crm_node *val,
 	if (!flow && val->kind == CRM_NODE_SCALAR && val->style != CRM_STYLE_PLAIN &&
 	    memchr(val->value, '\n', val->len) && n->parent && n->parent->kind == CRM_NODE_MAP) {
 		/* a multi-line value becomes a literal block under its key */
+		literal = true;
 		long k = -1;
 		for (size_t i = 0; i < n->parent->n; i++)
 			if (n->parent->items[i] == n)
@@ -247,7 +270,34 @@ static int replace_scalar(crm_doc **doc, const crm_node *n, const crm_node *val,
 	} else {
 		crm_yaml_render_flow(&t, val);
 	}
-	int rc = splice(doc, n->start, end - n->start, t.ptr, t.len);
+	size_t start = n->start, stop = end;
+	crm_buf out = CRM_BUF_INIT;
+	if (n->len == 0 && n->style == CRM_STYLE_PLAIN) {
+		/*
+		 * An empty value (`name:` with nothing after it) has no bytes of
+		 * its own, and libyaml may place it anywhere up to the next token:
+		 * write the value right after the ':' or '-' that introduces it.
+		 */
+		start = stop = empty_value_at(d, n);
+		crm_buf_putc(&out, ' ');
+	}
+	const char *nl = literal ? memchr(t.ptr, '\n', t.len) : NULL;
+	if (nl) {
+		/* a literal block: its header here, then whatever followed the old
+		 * value on its line (a comment), then the block's lines */
+		size_t eol = after_line(d, stop);
+		crm_buf_put(&out, t.ptr, (size_t)(nl - t.ptr));
+		crm_buf_put(&out, d->src + stop, eol - stop);
+		if (eol == stop || d->src[eol - 1] != '\n')
+			crm_buf_putc(&out, '\n');
+		crm_buf_put(&out, nl + 1, t.len - (size_t)(nl + 1 - t.ptr));
+		crm_buf_putc(&out, '\n');
+		stop = eol;
+	} else {
+		crm_buf_put(&out, t.ptr, t.len);
+	}
+	int rc = splice(doc, start, stop - start, out.ptr, out.len);
+	crm_buf_free(&out);
 	crm_buf_free(&t);
 	return rc;
 }

@@ -242,6 +242,9 @@ static bool literal_ok(const crm_node *n)
 	const char *s = n->value;
 	if (s[0] == ' ' || s[0] == '\t')
 		return false;
+	/* `|+` would also keep any blank lines that happen to follow it in the file */
+	if (n->len >= 2 && s[n->len - 1] == '\n' && s[n->len - 2] == '\n')
+		return false;
 	for (size_t i = 0; i < n->len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\n') || c == 0x7F)

@@ -200,3 +200,26 @@ Test(edit, render_new_record_in_order)
 	crm_buf_free(&b);
 	crm_node_free(r);
 }
+
+Test(edit, an_empty_value_is_filled_after_its_colon)
+{
+	/* libyaml gives `name:` with nothing after it no bytes of its own */
+	crm_doc *d = parse("id: x\nname:\nstage: y\n");
+	set_str(&d, "name", "张三");
+	cr_assert_str_eq(d->src, "id: x\nname: 张三\nstage: y\n");
+	crm_doc_free(d);
+	d = parse("id: x\nname: # to fill in\nstage: y\n");
+	set_str(&d, "name", "# not a comment");
+	cr_assert_str_eq(d->src, "id: x\nname: '# not a comment' # to fill in\nstage: y\n");
+	cr_assert_str_eq(crm_node_get(d->root, "name")->value, "# not a comment");
+	crm_doc_free(d);
+	d = parse("id: x\nnotes: # later\nstage: y\n");
+	set_str(&d, "notes", "two\nlines\n");
+	cr_assert_str_eq(d->src, "id: x\nnotes: | # later\n  two\n  lines\nstage: y\n");
+	cr_assert_str_eq(crm_node_get(d->root, "notes")->value, "two\nlines\n");
+	crm_doc_free(d);
+	d = parse("tags:\n  -\n  - b\n");
+	set_str(&d, "tags[0]", "a");
+	cr_assert_str_eq(d->src, "tags:\n  - a\n  - b\n");
+	crm_doc_free(d);
+}
