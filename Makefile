@@ -6,7 +6,7 @@ PKGS     = yaml-0.1 libgit2 libcrypto
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
            -Wwrite-strings -Wno-unused-parameter -Wno-missing-field-initializers
-CPPFLAGS += -Iinclude -MMD -MP -DCRM_SCHEMA_DIR='"$(PREFIX)/share/crm"'
+CPPFLAGS += -Iinclude -MMD -MP
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 TEST_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)

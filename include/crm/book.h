@@ -82,7 +82,8 @@ void crm_book_unlock(crm_book *b);
 
 /*
  * Write `len` bytes to `path` atomically: a temporary file in the same
- * folder (".NAME.XXXXXX"), fsync, checked close, rename, fsync of the folder.
+ * folder (".NAME." and six random characters), fsync, checked close, rename,
+ * fsync of the folder.
  * Creates missing parent folders. Refuses (CRM_EFAIL) when path is a symlink.
  */
 int crm_write_atomic(const char *path, const char *data, size_t len);
