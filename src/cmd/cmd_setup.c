@@ -10,12 +10,19 @@
 #include "crm/buf.h"
 #include "crm/history.h"
 
+/* The absolute path of this crm, for the hook and the merge driver. */
+static const char *self_path(void)
+{
+	static char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	self[n > 0 ? n : 0] = '\0';
+	return self;
+}
+
 /* The pre-commit hook: validate the records a plain `git commit` would take. */
 static char *hook_script(void)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	self[n > 0 ? n : 0] = '\0';
+	const char *self = self_path();
 	return crm_xasprintf(
 		"#!/bin/sh\n"
 		"# Installed by 'crm setup': refuse a commit whose staged records do not validate.\n"
@@ -41,6 +48,15 @@ int cmd_setup_clone(crm_book *b, crm_repo *repo, const char *user)
 	char *hook = hook_script();
 	rc = crm_repo_install_hook(repo, "pre-commit", hook);
 	free(hook);
+	if (rc)
+		return cmd_fail(rc);
+	/* git runs the driver through the shell; fall back to crm on PATH if this one moved */
+	const char *self = strchr(self_path(), '\'') ? "crm" : self_path();
+	char *driver = crm_xasprintf("crm='%s'; [ -x \"$crm\" ] || crm=crm; "
+				     "\"$crm\" merge-driver %%O %%A %%B %%P",
+				     self);
+	rc = crm_repo_set_merge_driver(repo, "crm", "crm record merge", driver);
+	free(driver);
 	if (rc)
 		return cmd_fail(rc);
 	return 0;
@@ -74,8 +90,8 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	rc = cmd_setup_clone(b, repo, user);
 	if (!rc) {
 		const crm_member *m = crm_config_member(b->config, user);
-		printf("this clone acts as %s (%s); the pre-commit hook validates records\n", m->id,
-		       m->name);
+		printf("this clone acts as %s (%s); the pre-commit hook validates records, and "
+		       "git merges records with 'crm merge-driver'\n", m->id, m->name);
 	}
 	crm_repo_free(repo);
 	crm_book_free(b);
@@ -83,7 +99,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 }
 
 const crm_cmd cmd_setup = {
-	"setup", "--user ID", "set who I am in this clone, and install the pre-commit hook",
+	"setup", "--user ID", "set who I am in this clone; install the pre-commit hook and the merge driver",
 	"  --user ID   my id in the team of crm.yaml (kept in .git/config, never committed)\n",
 	run,
 };
