@@ -210,25 +210,33 @@ static int map_insert(crm_doc **doc, const crm_node *map, size_t pos, const char
 	return rc;
 }
 
-/* Where an empty value's text goes: just after the ':' of its key, or the '-' of its item. */
-static size_t empty_value_at(const crm_doc *d, const crm_node *n)
+/*
+ * Where an empty value's text goes: just after the ':' of its key, or the
+ * '-' of its item. *colon is set when the key has no ':' of its own (an
+ * explicit `? key`), so that the caller writes ": value".
+ */
+static size_t empty_value_at(const crm_doc *d, const crm_node *n, bool *colon)
 {
 	const crm_node *p = n->parent;
-	size_t from = 0;
-	if (p && p->kind == CRM_NODE_MAP) {
-		for (size_t i = 0; i < p->n; i++)
-			if (p->items[i] == n)
-				from = p->keys[i]->end;
-	} else if (p && p->kind == CRM_NODE_SEQ) {
+	*colon = false;
+	if (p && p->kind == CRM_NODE_SEQ) {
 		/* back from the value to the dash before it */
 		size_t i = n->start;
 		while (i > 0 && d->src[i - 1] != '-')
 			i--;
 		return i;
 	}
-	while (from < d->len && d->src[from] != ':')
-		from++;
-	return from < d->len ? from + 1 : n->start;
+	size_t from = n->start;
+	for (size_t i = 0; p && p->kind == CRM_NODE_MAP && i < p->n; i++)
+		if (p->items[i] == n)
+			from = p->keys[i]->end;
+	size_t at = from;
+	while (at < d->len && (d->src[at] == ' ' || d->src[at] == '\t'))
+		at++;
+	if (at < d->len && d->src[at] == ':')
+		return at + 1;
+	*colon = true;
+	return from;
 }
 
 /* Replace node n (a value in *doc) by val: in place for scalars. */
@@ -278,8 +286,9 @@ static int replace_scalar(crm_doc **doc, const crm_node *n, const crm_node *val,
 		 * its own, and libyaml may place it anywhere up to the next token:
 		 * write the value right after the ':' or '-' that introduces it.
 		 */
-		start = stop = empty_value_at(d, n);
-		crm_buf_putc(&out, ' ');
+		bool colon;
+		start = stop = empty_value_at(d, n, &colon);
+		crm_buf_puts(&out, colon ? ": " : " ");
 	}
 	const char *nl = literal ? memchr(t.ptr, '\n', t.len) : NULL;
 	if (nl) {
