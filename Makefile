@@ -94,8 +94,8 @@ demo:
 bench: $(CRM)
 	sh bench/run.sh $(abspath $(CRM))
 
-# fuzz: the YAML reader, validator and editor under libFuzzer (clang), seeded
-# with the example records; FUZZ_SECONDS long. Not part of check.
+# fuzz: the YAML reader, validator and editor, then the schema loader, under
+# libFuzzer (clang), seeded with the examples; FUZZ_SECONDS each. Not part of check.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@mkdir -p build/fuzz/corpus
@@ -103,6 +103,11 @@ fuzz:
 	    $(PKG_CFLAGS) tests/fuzz/fuzz_record.c $(LIB_SRC) $(PKG_LIBS) -lm -o build/fuzz/fuzz_record
 	cp examples/book/customers/*/*/*.yaml examples/broken/*.yaml build/fuzz/corpus/
 	build/fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus
+	@mkdir -p build/fuzz/schema-corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude \
+	    $(PKG_CFLAGS) tests/fuzz/fuzz_schema.c $(LIB_SRC) $(PKG_LIBS) -lm -o build/fuzz/fuzz_schema
+	cp schema/customer.schema.yaml build/fuzz/schema-corpus/
+	build/fuzz/fuzz_schema -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/schema-corpus
 
 install: $(CRM)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/crm $(DESTDIR)$(PREFIX)/share/man/man1
