@@ -51,6 +51,13 @@ char *crm_book_abs(const crm_book *b, const char *rel);
 int crm_book_scan(crm_book *b, crm_entry **out, size_t *n);
 void crm_entries_free(crm_entry *v, size_t n);
 
+/*
+ * Whether a book-relative path names a record, by the rule the scan uses:
+ * under customers/, ends in .yaml, and no part of it starts with '.'
+ * (editor swap files, our temporaries). The one place that rule is written.
+ */
+bool crm_is_record_path(const char *rel);
+
 /* True when id matches ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ (no path characters). */
 bool crm_id_valid(const char *id);
 

@@ -189,6 +189,17 @@ void crm_entries_free(crm_entry *v, size_t n)
 	free(v);
 }
 
+bool crm_is_record_path(const char *rel)
+{
+	size_t n = strlen(rel);
+	if (strncmp(rel, "customers/", 10) || n < 16 || strcmp(rel + n - 5, ".yaml"))
+		return false;
+	for (const char *s = rel; *s; s++)
+		if (*s == '.' && (s == rel || s[-1] == '/'))
+			return false;
+	return true;
+}
+
 bool crm_id_valid(const char *id)
 {
 	size_t n = strlen(id);

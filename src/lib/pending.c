@@ -8,14 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A record file: *.yaml not hidden (editor swap files and our temporaries are). */
+/* A record file (crm_is_record_path), and its id from the file name. */
 static bool record_file(const char *path, char **id)
 {
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t bl = strlen(base);
-	if (base[0] == '.' || bl <= 5 || strcmp(base + bl - 5, ".yaml"))
+	if (!crm_is_record_path(path))
 		return false;
+	const char *base = strrchr(path, '/') + 1;
+	size_t bl = strlen(base);
 	*id = crm_xstrndup(base, bl - 5);
 	return true;
 }

@@ -1,21 +1,11 @@
 #include "crm/staged.h"
+#include "crm/book.h"
 #include "crm/buf.h"
 #include "crm/error.h"
 
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int is_record_path(const char *p)
-{
-	size_t n = strlen(p);
-	if (strncmp(p, "customers/", 10) || n < 15 || strcmp(p + n - 5, ".yaml"))
-		return 0;
-	for (const char *s = p; *s; s++)
-		if (*s == '.' && (s == p || s[-1] == '/'))
-			return 0;
-	return 1;
-}
 
 int crm_repo_staged(crm_repo *r, crm_staged **out, size_t *n)
 {
@@ -40,7 +30,7 @@ int crm_repo_staged(crm_repo *r, crm_staged **out, size_t *n)
 	size_t count = git_index_entrycount(index);
 	for (size_t i = 0; i < count; i++) {
 		const git_index_entry *e = git_index_get_byindex(index, i);
-		if (!e || git_index_entry_stage(e) != 0 || !is_record_path(e->path))
+		if (!e || git_index_entry_stage(e) != 0 || !crm_is_record_path(e->path))
 			continue;
 		git_tree_entry *te = NULL;
 		int same = head && git_tree_entry_bypath(&te, head, e->path) == 0 &&

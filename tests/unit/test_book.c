@@ -502,3 +502,15 @@ Test(book, guess_path_reads_year_and_month_back_from_the_id)
 	cr_assert_null(crm_book_guess_path(b, "0001"), "no year or month in the format");
 	crm_book_free(b);
 }
+
+Test(book, which_paths_are_records)
+{
+	cr_assert(crm_is_record_path("customers/2024/05/202405001.yaml"));
+	cr_assert(crm_is_record_path("customers/vip/a.yaml"));
+	cr_assert_not(crm_is_record_path("customers/2024/05/.202405001.yaml.Ab12Cd"), "our temporary");
+	cr_assert_not(crm_is_record_path("customers/2024/05/.202405001.yaml.swp"), "a vim swap file");
+	cr_assert_not(crm_is_record_path("customers/.hidden/a.yaml"), "a hidden folder");
+	cr_assert_not(crm_is_record_path("customers/2024/05/a.yml"));
+	cr_assert_not(crm_is_record_path("notes/a.yaml"), "outside customers/");
+	cr_assert_not(crm_is_record_path("crm.yaml"));
+}
