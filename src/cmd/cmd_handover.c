@@ -109,9 +109,10 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	const char *gone = crm_config_left_on(cfg, to, ctx->today);
 	if (gone) {
+		rc = cmd_error("'%s' left the team on %s and can be given no customer; hand over to "
+			       "someone still in the team", to, gone);
 		crm_book_free(b);
-		return cmd_error("'%s' left the team on %s and can be given no customer; hand over to "
-				 "someone still in the team", to, gone);
+		return rc;
 	}
 	if (file && (rc = brief_writable(file))) {
 		crm_book_free(b);
