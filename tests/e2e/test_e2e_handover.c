@@ -278,3 +278,23 @@ Test(handover, help_and_listed)
 	e2e_assert_has(r.out, "usage: crm handover --from U --to V [WHO...] [--brief FILE] [--leaving]");
 	e2e_run_free(&r);
 }
+
+Test(handover, a_commit_that_fails_puts_every_file_back)
+{
+	const char *b = book();
+	char *h0 = rev(b);
+	/* another git holds the branch: the commit cannot move it */
+	ok(e2e_sh(b, "touch .git/refs/heads/$(git symbolic-ref --short HEAD).lock"));
+	e2e_run r = e2e_crmv(b, "handover", "--from", "ming", "--to", "li", "--leaving", "--brief",
+			     "../brief.md", NULL);
+	e2e_assert_code(r, 1);
+	e2e_assert_has(r.err, "crm: error: ");
+	e2e_run_free(&r);
+	ok(e2e_sh(b, "rm .git/refs/heads/*.lock"));
+	char *h1 = rev(b);
+	cr_assert_str_eq(h0, h1);
+	free(h0);
+	free(h1);
+	assert_clean(b); /* crm.yaml and the records as they were */
+	cr_assert_null(e2e_read("brief.md"));
+}
