@@ -14,7 +14,7 @@
  * Work is bounded, so that a hostile pattern cannot hang crm: a pattern is
  * at most CRM_REGEX_MAX_PATTERN bytes and compiles to at most 64 KiB, and a
  * match gives up (CRM_EFAIL) after a budget of backtracking steps, a
- * nesting depth and a heap size. This is the only file that knows PCRE2.
+ * nesting depth and a memory size. Only src/lib/regex.c includes pcre2.h.
  */
 #include <stddef.h>
 
