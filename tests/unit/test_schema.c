@@ -576,6 +576,21 @@ Test(schema, pattern_dollar_is_the_very_end_and_search_is_unanchored)
 	expect_valid(s, "b: axb\n");
 }
 
+/* What a command is about to write is checked with the same patterns. */
+Test(schema, accepts_uses_patterns_and_their_limit, .timeout = 5)
+{
+	crm_schema *s = schema_ok(OBJ "properties:\n"
+				  "  name: {type: string, pattern: '^[\\u4e00-\\u9fa5]{2,4}$'}\n"
+				  "  x: {type: string, pattern: '^(a|a)+$'}\n");
+	crm_doc *d = doc_of("a: 张伟\nb: Zhang\nc: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\nd: aaa\n");
+	cr_expect(crm_schema_accepts(s, "name", crm_node_get(d->root, "a")));
+	cr_expect_not(crm_schema_accepts(s, "name", crm_node_get(d->root, "b")));
+	cr_expect_not(crm_schema_accepts(s, "x", crm_node_get(d->root, "c")));
+	cr_expect(crm_schema_accepts(s, "x", crm_node_get(d->root, "d")));
+	crm_doc_free(d);
+	crm_schema_free(s);
+}
+
 /* A pattern that backtracks without end is an error on the field, not a hang. */
 Test(schema, hostile_pattern_hits_its_limit_fast, .timeout = 5)
 {
