@@ -404,6 +404,10 @@ int crm_check_staged(crm_book *b, crm_repo *repo, crm_diags *diags, size_t *nche
 		crm_diags_add(diags, ".git/index", 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
 		return 1;
 	}
+	/* a schema that does not load: say why at its lines, not only that it failed */
+	const struct crm_schema *schema;
+	if (n > 0)
+		crm_book_schema(b, &schema, diags);
 	for (size_t i = 0; i < n; i++) {
 		const char *base = strrchr(v[i].path, '/') + 1;
 		char *id = crm_xstrndup(base, strlen(base) - 5);
