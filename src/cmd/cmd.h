@@ -50,6 +50,12 @@ int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a note to stderr ("crm: ..."). */
 void cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Print one line to stdout (the newline is added): the message fmt makes,
+ * made visible whole (crm_visible), since it often holds names from files.
+ * Messages, warnings and notes above are made visible the same way.
+ */
+void cmd_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * getopt_long over argv with `opts`; unknown options and missing arguments

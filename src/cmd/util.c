@@ -35,6 +35,20 @@ static void say_f(const char *prefix, const char *fmt, ...)
 	va_end(ap);
 }
 
+void cmd_out(const char *fmt, ...)
+{
+	va_list ap;
+	crm_buf m = CRM_BUF_INIT;
+	va_start(ap, fmt);
+	crm_buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	char *v = crm_visible(crm_buf_cstr(&m));
+	fputs(v, stdout);
+	fputc('\n', stdout);
+	free(v);
+	crm_buf_free(&m);
+}
+
 /*
  * The library's message may go on over lines that start with two spaces
  * (the candidates of an ambiguous name): those newlines are kept, every
