@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crm/buf.h"
+#include "crm/json.h"
 #include "crm/table.h"
 #include "crm/utf8.h"
 
@@ -116,4 +117,12 @@ Test(visible, csv_keeps_bytes_unless_for_a_terminal)
 	crm_buf_free(&data);
 	crm_buf_free(&term);
 	crm_table_free(t);
+}
+
+Test(visible, json_keeps_values_but_escapes_what_a_terminal_would_run)
+{
+	crm_buf b = CRM_BUF_INIT;
+	crm_json_quote(&b, "a\x1b[2J\x7f\xC2\x9B\xE2\x80\xAE\xE2\x80\xA8 科", strlen("a\x1b[2J\x7f\xC2\x9B\xE2\x80\xAE\xE2\x80\xA8 科"));
+	cr_expect_str_eq(b.ptr, "\"a\\u001b[2J\\u007f\\u009b\\u202e\\u2028 科\"");
+	crm_buf_free(&b);
 }
