@@ -642,8 +642,21 @@ static void syntax_error(reader *r, const yaml_parser_t *p)
 		return;
 	}
 	if (later && !strcmp(context, "while scanning a simple key")) {
+		/* quote the line from the key on, cut at 40 bytes on a character boundary */
+		size_t e = coff, max = coff + 40;
+		while (e < r->text_len && r->text[e] != '\n' && r->text[e] != '\r')
+			e++;
+		while (e > coff && r->text[e - 1] == ' ')
+			e--;
+		bool cut = e > max;
+		if (cut) {
+			e = max;
+			while (e > coff && ((unsigned char)r->text[e] & 0xC0) == 0x80)
+				e--;
+		}
 		diag(r, cline, ccol, CRM_SEV_ERROR,
-		     "syntax error: a key without ':' (write 'key: value', with a space after the ':')");
+		     "syntax error: '%.*s%s' is a key without ':' (write 'key: value', with a space "
+		     "after the ':')", (int)(e - coff), r->text + coff, cut ? "..." : "");
 		return;
 	}
 	size_t off = off_of(r, m) - r->text_off;

@@ -91,7 +91,10 @@ Test(doc_syntax, a_key_without_colon_on_its_own_line)
 	expect_error("id: \"1\"\nname: Acme\nkind company\nsource: online\n", "3:1",
 		     "a key without ':'");
 	expect_error("id: \"1\"\nname: Acme\nkind company\n", "3:1", "a key without ':'");
-	expect_error("a:\n  b: 1\n  c 2\n  d: 3\n", "3:3", "a key without ':'");
+	expect_error("a:\n  b: 1\n  c 2\n  d: 3\n", "3:3", "'c 2' is a key without ':'");
+	/* a long line is cut, on a character boundary */
+	expect_error("a: 1\n公司名称 科技有限公司 智能仓储系统 华东区域 重点客户\nb: 2\n", "2:1",
+		     "'公司名称 科技有限公司 智能...' is a key without ':'");
 }
 
 Test(doc_syntax, bad_indentation_on_the_line_that_has_it)
