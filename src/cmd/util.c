@@ -52,7 +52,9 @@ void cmd_out(const char *fmt, ...)
 /*
  * The library's message may go on over lines that start with two spaces
  * (the candidates of an ambiguous name): those newlines are kept, every
- * other control character is made visible.
+ * other control character is made visible. A library message that goes on
+ * over lines, or may be followed by such a list, makes the names and text
+ * it quotes visible itself (record.c), so that they cannot add a line.
  */
 int cmd_fail(int rc)
 {

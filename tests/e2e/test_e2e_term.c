@@ -166,6 +166,10 @@ Test(term, ambiguous_candidates_are_one_line_each)
 	e2e_assert_has(r.err, "\n  202405001  Evil\\e[2J one\n");
 	e2e_assert_has(r.err, "\n  202405002  Evil two\\n" FORGED "\n");
 	e2e_run_free(&r);
+	/* what was typed cannot add a line to the list either */
+	r = CLEAN(1, "show", "Evil\n  " FORGED);
+	e2e_assert_hasnt(r.err, "\n  " FORGED);
+	e2e_run_free(&r);
 }
 
 Test(term, a_value_quoted_in_a_diagnostic)
