@@ -6,8 +6,8 @@
 # without the rights to install, says what is missing and fails.
 #
 # Needed: a C compiler and make, pkg-config with libyaml (yaml-0.1), libgit2,
-# PCRE2 (libpcre2-8) and Criterion, git, python3 with its yaml module (the tests use it), and
-# valgrind.
+# PCRE2 (libpcre2-8) and Criterion, git, python3 with its yaml module (the
+# tests use it), valgrind, and script(1) from bsdutils.
 set -u
 
 missing=""      # Debian packages to install
@@ -51,6 +51,7 @@ check() {
 		need python3-yaml "python3's yaml module"
 	fi
 	have valgrind || need valgrind "valgrind"
+	have script || need bsdutils "script (the tests run crm on a pseudo-terminal)"
 }
 
 check

@@ -68,9 +68,10 @@ void crm_json_raw(crm_json *j, const char *json);
 
 /*
  * Append s (len bytes) to b as a quoted JSON string: `"` and `\` escaped,
- * \b \f \n \r \t as such, other control characters as \u00XX, invalid UTF-8
- * as U+FFFD, everything else literally. For callers that build JSON text
- * without a crm_json.
+ * \b \f \n \r \t as such, other control characters (C0, DEL, C1) and the
+ * bidi overrides and line separators that crm_visible_put escapes as \uXXXX
+ * (the same value, safe on a terminal), invalid UTF-8 as U+FFFD, everything
+ * else literally. For callers that build JSON text without a crm_json.
  */
 void crm_json_quote(crm_buf *b, const char *s, size_t len);
 

@@ -73,8 +73,8 @@ size_t crm_table_rows(const crm_table *t);
  * each row on its own line ending in "\n"; columns as wide as their widest
  * cell in display columns (crm_utf8_width, so CJK counts 2), two spaces
  * between columns, no trailing spaces. A column with no text at all takes
- * no room. Control characters in cells (newlines, tabs, escapes) are shown
- * as spaces and invalid UTF-8 as U+FFFD, so a cell cannot break the layout
+ * no room. Cells are made visible with crm_visible_put (a newline shows as
+ * \n, ESC as \e, invalid UTF-8 as \xHH), so a cell cannot break the layout
  * or drive the terminal.
  */
 void crm_table_render(const crm_table *t, crm_buf *out);
@@ -87,5 +87,12 @@ void crm_table_render(const crm_table *t, crm_buf *out);
  * field is written as "" so that its line is not read as a blank line.
  */
 void crm_table_render_csv(const crm_table *t, crm_buf *out);
+
+/*
+ * crm_table_render_csv for a terminal: the same fields, each made visible
+ * with crm_visible_put first (CSV is data and keeps its bytes in a file or
+ * a pipe, but must not drive the terminal it is shown on).
+ */
+void crm_table_render_csv_visible(const crm_table *t, crm_buf *out);
 
 #endif

@@ -84,4 +84,33 @@ size_t crm_edit_distance(const char *a, const char *b);
  */
 const char *crm_suggest(const char *word, const char *const *choices, size_t n);
 
+/*
+ * Text that came from a file or the command line, made safe to show: the
+ * one rule for every human output of crm (tables, show, messages and
+ * diagnostics), so that a record cannot drive the terminal (escape
+ * sequences, title changes, clearing the screen), reorder what is shown, or
+ * forge a line of output.
+ *
+ * Each of these becomes visible text, all else is copied as is:
+ *   \a \b \t \n \v \f \r and ESC     as  \a \b \t \n \v \f \r \e
+ *   other C0 controls, NUL and DEL      as  \xHH
+ *   C1 controls (U+0080-U+009F)         as  \u0085 (four hex digits)
+ *   bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069)
+ *   and the line and paragraph separators (U+2028, U+2029) as \u202E
+ *   each byte that is not valid UTF-8   as  \xHH
+ * A backslash is not escaped: the result is for people, not for parsing.
+ */
+enum {
+	CRM_VISIBLE_NEWLINES = 1, /* keep '\n' as is: multi-line text laid out by the caller */
+};
+
+/* Append the len bytes at s to b made visible as above (flags: CRM_VISIBLE_*). */
+void crm_visible_put(crm_buf *b, const char *s, size_t len, unsigned flags);
+
+/* True when crm_visible_put would change the len bytes at s. */
+bool crm_visible_needed(const char *s, size_t len, unsigned flags);
+
+/* s (NULL is "") made visible, all newlines escaped, in a new string the caller frees. */
+char *crm_visible(const char *s);
+
 #endif

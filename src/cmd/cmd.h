@@ -50,6 +50,12 @@ int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a note to stderr ("crm: ..."). */
 void cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Print one line to stdout (the newline is added): the message fmt makes,
+ * made visible whole (crm_visible), since it often holds names from files.
+ * Messages, warnings and notes above are made visible the same way.
+ */
+void cmd_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * getopt_long over argv with `opts`; unknown options and missing arguments
@@ -66,11 +72,28 @@ int cmd_open_book(crm_ctx *ctx, crm_book **out);
 /* Parse a command-line date (YYYY-MM-DD, today, tomorrow, +3d, +2w): exit 2 on error. */
 int cmd_parse_date(crm_ctx *ctx, const char *s, crm_date *out, const char *opt);
 
-/* Print diagnostics as `path:line:col: severity: message` to stderr. */
+/*
+ * Print diagnostics as `path:line:col: severity: message` to stderr, path
+ * and message made visible (crm_visible_put) so none can forge a line.
+ */
 void cmd_print_diags(const crm_diags *d);
 
-/* Write buf to stdout and check for write errors; returns 0 or 1. */
+/* Append one diagnostic line as cmd_print_diags prints it (line <= 0: no position). */
+void cmd_diag_line(crm_buf *b, const char *path, int line, int col, const char *sev,
+		   const char *msg);
+
+/* Write buf to stdout and check for write errors; returns 0 or 1. For data (JSON, CSV). */
 int cmd_write_out(const char *s, size_t len);
+
+/*
+ * cmd_write_out for text meant for people: every control character but the
+ * newline made visible (crm_visible_put), a last guard for whatever a
+ * command did not make visible value by value.
+ */
+int cmd_write_text(const char *s, size_t len);
+
+/* True when standard output is a terminal. */
+bool cmd_stdout_tty(void);
 
 /* Write a node as JSON: scalars by what they mean (numbers, booleans, null, strings). */
 void cmd_json_node(crm_json *j, const crm_node *n);

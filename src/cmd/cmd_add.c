@@ -197,7 +197,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		cmd_print_diags(&t->diags);
 		rc = cmd_fail(e);
 	} else {
-		printf("%s\n", newid_s);
+		cmd_out("%s", newid_s);
 	}
 	free((char *)newid_s);
 done:

@@ -1,6 +1,8 @@
 /* crm agenda [--days N] [--owner U | --all] [--json]: what is due, and for whom. */
 #include "cmd.h"
 
+#include "crm/utf8.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -101,9 +103,13 @@ static int print_text(const crm_ctx *ctx, crm_book *b, const crm_agenda *a, cons
 	char today[CRM_DATE_STRLEN];
 	crm_date_format(ctx->today, today);
 	const crm_member *m = who ? crm_config_member(b->config, who) : NULL;
-	if (who)
+	if (who) {
+		char *nm = crm_visible(m && m->name ? m->name : who), *id = crm_visible(who);
 		crm_buf_printf(&out, zh(ctx) ? "%s (%s) 的日程，%s %s\n" : "Agenda for %s (%s), %s %s\n",
-			       m && m->name ? m->name : who, who, today, weekday(ctx, ctx->today));
+			       nm, id, today, weekday(ctx, ctx->today));
+		free(nm);
+		free(id);
+	}
 	else
 		crm_buf_printf(&out, zh(ctx) ? "全员日程，%s %s\n" : "Agenda for everyone, %s %s\n",
 			       today, weekday(ctx, ctx->today));

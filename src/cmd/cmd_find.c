@@ -118,7 +118,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		rc = cmd_print_json(&out);
 	} else {
 		crm_table_render(q.t, &out);
-		rc = cmd_write_out(out.ptr, out.len);
+		rc = cmd_write_text(out.ptr, out.len);
 	}
 	if (!rc && !q.found) {
 		if (!json)

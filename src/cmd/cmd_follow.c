@@ -12,6 +12,7 @@
 #include "crm/schema.h"
 #include "crm/team.h"
 #include "crm/txn.h"
+#include "crm/utf8.h"
 
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
@@ -107,9 +108,12 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 
 	const char *name = crm_record_str(r, "name");
 	crm_buf out = CRM_BUF_INIT;
-	crm_buf_printf(&out, "logged follow-up of %s %s: %s %s by %s\n", r->id, name ? name : "",
+	/* one line per fact: a name or action with a newline must not make two */
+	char *vname = crm_visible(name), *vaction = NULL;
+	crm_buf_printf(&out, "logged follow-up of %s %s: %s %s by %s\n", r->id, vname,
 		       crm_node_str(f, "date"), crm_schema_label(s, "followups[].via", via, ctx->lang),
 		       crm_node_str(f, "by"));
+	free(vname);
 	const crm_node *next = crm_node_get(f, "next");
 	const char *action = crm_node_str(next, "action");
 	if (crm_deal_closed(r)) {
@@ -117,14 +121,16 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		crm_buf_printf(&out, "note: %s is %s, so this follow-up sets no open next action (move the "
 			       "deal with 'crm stage %s STAGE' to reopen it)\n", r->id, stage, r->id);
 	} else {
-		crm_buf_printf(&out, "next: %s by %s on %s (", action && *action ? action : "(no action given)",
+		vaction = crm_visible(action && *action ? action : "(no action given)");
+		crm_buf_printf(&out, "next: %s by %s on %s (", vaction,
 			       crm_node_str(next, "by"), crm_node_str(next, "date"));
+		free(vaction);
 		long days;
 		if (crm_due_days(crm_node_str(next, "date"), ctx->today, &days))
 			crm_due_text(&out, days, "en");
 		crm_buf_puts(&out, ")\n");
 	}
-	rc = cmd_write_out(out.ptr, out.len);
+	rc = cmd_write_text(out.ptr, out.len);
 	crm_buf_free(&out);
 	goto done;
 fail:

@@ -125,7 +125,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		crm_book_free(b);
 	}
 	if (!rc)
-		printf("new book in %s; you are '%s' in its team (edit crm.yaml to add people)\n", dir, id);
+		cmd_out("new book in %s; you are '%s' in its team (edit crm.yaml to add people)", dir, id);
 done:
 	free(id);
 	free(name);

@@ -76,11 +76,13 @@ static int print_table(crm_ctx *ctx, const crm_schema *s, crm_summary **v, size_
 		}
 	}
 	crm_buf out = CRM_BUF_INIT;
-	if (csv)
+	if (csv && cmd_stdout_tty())
+		crm_table_render_csv_visible(t, &out); /* data, but not raw to a terminal */
+	else if (csv)
 		crm_table_render_csv(t, &out);
 	else if (n)
 		crm_table_render(t, &out);
-	int rc = cmd_write_out(out.ptr, out.len);
+	int rc = csv ? cmd_write_out(out.ptr, out.len) : cmd_write_text(out.ptr, out.len);
 	crm_buf_free(&out);
 	crm_table_free(t);
 	return rc;
@@ -252,7 +254,8 @@ const crm_cmd cmd_list = {
 	"  --sort KEY       id (default), name, stage, next, owner or first_contact\n"
 	"  --limit N        at most N customers\n"
 	"  --json           an array of {id, name, kind, stage, owner, source, tags, path, next}\n"
-	"  --csv            the table as CSV (RFC 4180)\n"
+	"  --csv            the table as CSV (RFC 4180): exact values into a file or pipe,\n"
+	"                   control characters shown as \\e, \\n... on a terminal\n"
 	"Won and lost customers have no open next action.\n",
 	run,
 };

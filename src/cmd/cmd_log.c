@@ -109,7 +109,7 @@ static int print_commits(const crm_book *b, const crm_version *v, size_t n, bool
 	}
 	crm_table_render(t, &out);
 	crm_table_free(t);
-	int rc = cmd_write_out(out.ptr, out.len);
+	int rc = cmd_write_text(out.ptr, out.len);
 	crm_buf_free(&out);
 	return rc;
 }
@@ -215,7 +215,7 @@ static int print_field(crm_ctx *ctx, crm_book *b, const crm_version *v, size_t n
 	} else {
 		crm_table_render(t, &out);
 		crm_table_free(t);
-		rc = cmd_write_out(out.ptr, out.len);
+		rc = cmd_write_text(out.ptr, out.len);
 	}
 	crm_buf_free(&out);
 	for (size_t k = 0; k < n; k++)

@@ -96,8 +96,8 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	rc = cmd_setup_clone(b, repo, user);
 	if (!rc) {
 		const crm_member *m = crm_config_member(b->config, user);
-		printf("this clone acts as %s (%s); the pre-commit hook validates records, and "
-		       "git merges records with 'crm merge-driver'\n", m->id, m->name);
+		cmd_out("this clone acts as %s (%s); the pre-commit hook validates records, and "
+			"git merges records with 'crm merge-driver'", m->id, m->name);
 	}
 	crm_repo_free(repo);
 	crm_book_free(b);

@@ -11,6 +11,7 @@
 #include "crm/record.h"
 #include "crm/schema.h"
 #include "crm/table.h"
+#include "crm/utf8.h"
 
 /* What one `crm show` needs while it writes. */
 typedef struct {
@@ -185,9 +186,18 @@ static void list_table(shower *w, const char *path, const crm_node *seq,
 	crm_table_free(t);
 }
 
+/* Append s made visible: one value on one line, whatever it holds. */
+static void put_vis(shower *w, const char *s)
+{
+	if (s)
+		crm_visible_put(w->out, s, strlen(s), 0);
+}
+
 static void heading(shower *w, const char *text)
 {
-	crm_buf_printf(w->out, "\n%s\n", text);
+	crm_buf_putc(w->out, '\n');
+	put_vis(w, text);
+	crm_buf_putc(w->out, '\n');
 }
 
 static void needs(shower *w, const crm_node *n)
@@ -220,7 +230,9 @@ static void needs(shower *w, const crm_node *n)
 	const crm_node *dc = crm_node_get(n, "decision_chain");
 	if (dc && dc->kind == CRM_NODE_SEQ && dc->n) {
 		static const char *const keys[] = {"name", "title", "role", NULL};
-		crm_buf_printf(w->out, "  %s\n", flabel(w, "needs.decision_chain"));
+		crm_buf_puts(w->out, "  ");
+		put_vis(w, flabel(w, "needs.decision_chain"));
+		crm_buf_putc(w->out, '\n');
 		list_table(w, "needs.decision_chain", dc, keys, 4);
 	}
 }
@@ -352,9 +364,15 @@ static void timeline(shower *w, const crm_record *r, long limit)
 	crm_buf_printf(w->out, "%s: ", flabel(w, "followups[].next"));
 	if (crm_record_next(r, &nx)) {
 		long d;
-		crm_buf_printf(w->out, "%s%s%s", nx.date, *nx.action ? " " : "", nx.action);
-		if (nx.by)
-			crm_buf_printf(w->out, " (%s)", nx.by);
+		put_vis(w, nx.date);
+		if (*nx.action)
+			crm_buf_putc(w->out, ' ');
+		put_vis(w, nx.action);
+		if (nx.by) {
+			crm_buf_puts(w->out, " (");
+			put_vis(w, nx.by);
+			crm_buf_putc(w->out, ')');
+		}
 		if (crm_due_days(nx.date, w->today, &d)) {
 			crm_buf_puts(w->out, ", ");
 			crm_due_text(w->out, d, w->lang);
@@ -375,8 +393,12 @@ static void show_text(shower *w, const crm_record *r, long limit)
 {
 	const crm_node *root = r->doc->root;
 	const char *name = crm_record_str(r, "name");
-	crm_buf_printf(w->out, "%s  %s\n", r->id, name ? name : "");
-	crm_buf_printf(w->out, "%s\n", r->path);
+	put_vis(w, r->id);
+	crm_buf_puts(w->out, "  ");
+	put_vis(w, name);
+	crm_buf_putc(w->out, '\n');
+	put_vis(w, r->path);
+	crm_buf_putc(w->out, '\n');
 	overview(w, root);
 	const crm_node *cs = crm_node_get(root, "contacts");
 	if (cs && cs->kind == CRM_NODE_SEQ && cs->n) {
@@ -486,7 +508,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		crm_buf out = CRM_BUF_INIT;
 		shower w = {s, b->config, ctx->lang, ctx->today, &out};
 		show_text(&w, r, limit);
-		rc = cmd_write_out(out.ptr, out.len);
+		rc = cmd_write_text(out.ptr, out.len);
 		crm_buf_free(&out);
 	}
 done:

@@ -79,15 +79,15 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	const char *label = crm_schema_label(s, "stage", to, ctx->lang);
 	const char *name = crm_record_str(r, "name");
 	if (e == 1) {
-		printf("%s %s is already in stage %s; nothing changed\n", r->id, name ? name : "", label);
+		cmd_out("%s %s is already in stage %s; nothing changed", r->id, name ? name : "", label);
 		rc = 0;
 		goto done;
 	}
 	msg = crm_xasprintf("stage %s: %s -> %s", r->id, *from ? from : "(none)", to);
 	if ((e = crm_txn_commit(t, NULL, msg)) < 0)
 		goto fail;
-	printf("%s %s: %s -> %s\n", r->id, name ? name : "",
-	       *from ? crm_schema_label(s, "stage", from, ctx->lang) : "(none)", label);
+	cmd_out("%s %s: %s -> %s", r->id, name ? name : "",
+		*from ? crm_schema_label(s, "stage", from, ctx->lang) : "(none)", label);
 	rc = 0;
 	goto done;
 fail:

@@ -56,16 +56,20 @@ static int print_text(crm_ctx *ctx, const crm_pending *v, size_t n)
 {
 	crm_buf out = CRM_BUF_INIT;
 	size_t w = 0;
-	for (size_t i = 0; i < n; i++)
-		if (crm_utf8_width(v[i].path) > w)
-			w = crm_utf8_width(v[i].path);
+	/* paths come from the file system: shown visible, padded by what is shown */
+	char **shown = crm_xcalloc(n ? n : 1, sizeof *shown);
+	for (size_t i = 0; i < n; i++) {
+		shown[i] = crm_visible(v[i].path);
+		if (crm_utf8_width(shown[i]) > w)
+			w = crm_utf8_width(shown[i]);
+	}
 	const char *red = ctx->color ? "\033[1;31m" : "", *yellow = ctx->color ? "\033[1;33m" : "";
 	const char *green = ctx->color ? "\033[32m" : "", *off = ctx->color ? "\033[0m" : "";
 	for (size_t i = 0; i < n; i++) {
 		const crm_pending *p = &v[i];
 		size_t warnings = p->diags.n - p->errors;
 		crm_buf_printf(&out, "%c ", p->status);
-		crm_utf8_pad(&out, p->path, w);
+		crm_utf8_pad(&out, shown[i], w);
 		if (p->status == 'D')
 			crm_buf_puts(&out, "  deleted");
 		else if (p->errors)
@@ -80,13 +84,15 @@ static int print_text(crm_ctx *ctx, const crm_pending *v, size_t n)
 			const crm_diag *d = &p->diags.v[k];
 			const char *sev = d->sev == CRM_SEV_ERROR ? "error" : "warning";
 			const char *col = d->sev == CRM_SEV_ERROR ? red : yellow;
-			if (d->line > 0)
-				crm_buf_printf(&out, "    %s:%d:%d: %s%s%s: %s\n", d->path, d->line, d->col,
-					       col, sev, off, d->msg);
-			else
-				crm_buf_printf(&out, "    %s: %s%s%s: %s\n", d->path, col, sev, off, d->msg);
+			char *csev = crm_xasprintf("%s%s%s", col, sev, off);
+			crm_buf_puts(&out, "    ");
+			cmd_diag_line(&out, d->path, d->line, d->col, csev, d->msg);
+			free(csev);
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		free(shown[i]);
+	free(shown);
 	int rc = cmd_write_out(out.ptr, out.len);
 	crm_buf_free(&out);
 	return rc;

@@ -85,10 +85,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 			const char *sev = x->sev == CRM_SEV_ERROR ? "error" : "warning";
 			if (ctx->color)
 				sev = x->sev == CRM_SEV_ERROR ? "\033[1;31merror\033[0m" : "\033[1;33mwarning\033[0m";
-			if (x->line > 0)
-				crm_buf_printf(&out, "%s:%d:%d: %s: %s\n", x->path, x->line, x->col, sev, x->msg);
-			else
-				crm_buf_printf(&out, "%s: %s: %s\n", x->path, sev, x->msg);
+			cmd_diag_line(&out, x->path, x->line, x->col, sev, x->msg);
 		}
 		/* the findings are the output of this command; the summary is a note */
 		if (cmd_write_out(out.ptr, out.len)) {

@@ -53,14 +53,15 @@ static const crm_cmd *find_command(const char *name)
 	if (nhits == 1)
 		return hit;
 	if (nhits > 1) {
-		fprintf(stderr, "crm: error: ambiguous command '%s', could be:", name);
+		crm_buf b = CRM_BUF_INIT;
 		for (const crm_cmd *const *c = commands; *c; c++)
 			if (strncmp((*c)->name, name, n) == 0)
-				fprintf(stderr, " %s", (*c)->name);
-		fputc('\n', stderr);
+				crm_buf_printf(&b, " %s", (*c)->name);
+		cmd_error("ambiguous command '%s', could be:%s", name, crm_buf_cstr(&b));
+		crm_buf_free(&b);
 		return NULL;
 	}
-	fprintf(stderr, "crm: error: unknown command '%s' (see 'crm --help')\n", name);
+	cmd_error("unknown command '%s' (see 'crm --help')", name);
 	return NULL;
 }
 
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "-C") || !strcmp(a, "--lang")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "crm: error: option '%s' needs a value\n", a);
+				cmd_error("option '%s' needs a value", a);
 				return 2;
 			}
 			if (a[1] == 'C')
@@ -104,12 +105,12 @@ int main(int argc, char **argv)
 			printf("crm %s\n", CRM_VERSION);
 			return 0;
 		} else {
-			fprintf(stderr, "crm: error: unknown option '%s' (see 'crm --help')\n", a);
+			cmd_error("unknown option '%s' (see 'crm --help')", a);
 			return 2;
 		}
 	}
 	if (strcmp(ctx.lang, "zh") && strcmp(ctx.lang, "en")) {
-		fprintf(stderr, "crm: error: --lang takes zh or en, not '%s'\n", ctx.lang);
+		cmd_error("--lang takes zh or en, not '%s'", ctx.lang);
 		return 2;
 	}
 	if (i >= argc) {
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	if (crm_date_today(&ctx.today) != 0) {
-		fprintf(stderr, "crm: error: %s\n", crm_error_last());
+		cmd_error("%s", crm_error_last());
 		return 2;
 	}
 	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");

@@ -564,9 +564,42 @@ static void attach(reader *r, crm_node **stack, size_t depth, crm_node **pending
 	pending_key[depth - 1] = NULL;
 }
 
+/* Indentation (leading spaces) of line l (0-based), or -1 for a blank or comment line. */
+static int indent_of(const reader *r, size_t l)
+{
+	size_t i = r->line_starts[l];
+	size_t end = l + 1 < r->nlines ? r->line_starts[l + 1] : r->text_len;
+	int n = 0;
+	while (i < end && r->text[i] == ' ')
+		i++, n++;
+	if (i >= end || r->text[i] == '\n' || r->text[i] == '\r' || r->text[i] == '#')
+		return -1;
+	return n;
+}
+
+/* True when line l is indented deeper than the nearest line above that has text. */
+static bool indented_deeper(const reader *r, size_t l)
+{
+	if (l >= r->nlines)
+		return false;
+	int mine = indent_of(r, l);
+	for (size_t k = l; mine >= 0 && k-- > 0;) {
+		int above = indent_of(r, k);
+		if (above >= 0)
+			return mine > above;
+	}
+	return false;
+}
+
+/*
+ * libyaml's problem mark is where it gave up, which for an unclosed quote
+ * or bracket is the end of the file or a later line, and for a key without
+ * ':' the line after it. Where the mistake is is its context mark (where
+ * the quote, bracket or key started): report there, and say both.
+ */
 static void syntax_error(reader *r, const yaml_parser_t *p)
 {
-	yaml_mark_t m = p->problem_mark;
+	yaml_mark_t m = p->problem_mark, c = p->context_mark;
 	if (p->error == YAML_READER_ERROR) {
 		/* libyaml knows only an offset: say where, in lines and columns */
 		scan_bytes(r);
@@ -575,19 +608,74 @@ static void syntax_error(reader *r, const yaml_parser_t *p)
 			     p->problem ? p->problem : "bad bytes");
 		return;
 	}
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+	const char *context = p->context ? p->context : "";
 	int line = (int)m.line + 1, col = (int)m.column + 1;
+	int cline = (int)c.line + 1, ccol = (int)c.column + 1;
+	bool later = p->context && (m.line > c.line || (m.line == c.line && m.column > c.column));
+	size_t coff = off_of(r, c) - r->text_off;
+	char opened = coff < r->text_len ? r->text[coff] : '?';
+	bool at_end = strstr(problem, "end of stream") != NULL;
+	if (later && !strcmp(context, "while scanning a quoted scalar")) {
+		if (at_end)
+			diag(r, cline, ccol, CRM_SEV_ERROR,
+			     "syntax error: unclosed quote (%c) opened at %d:%d; the file ends at %d:%d "
+			     "(end the value with %c)", opened, cline, ccol, line, col, opened);
+		else
+			diag(r, cline, ccol, CRM_SEV_ERROR,
+			     "syntax error: unclosed quote (%c) opened at %d:%d; %s at %d:%d "
+			     "(end the value with %c)", opened, cline, ccol, problem, line, col, opened);
+		return;
+	}
+	if (later && m.line > c.line && (!strcmp(context, "while parsing a flow sequence") ||
+					 !strcmp(context, "while parsing a flow mapping"))) {
+		char closer = opened == '[' ? ']' : opened == '{' ? '}' : '?';
+		if (at_end)
+			diag(r, cline, ccol, CRM_SEV_ERROR,
+			     "syntax error: unclosed '%c' opened at %d:%d; the file ends at %d:%d "
+			     "(close it with '%c')", opened, cline, ccol, line, col, closer);
+		else
+			diag(r, cline, ccol, CRM_SEV_ERROR,
+			     "syntax error: unclosed '%c' opened at %d:%d; expected ',' or '%c' at %d:%d "
+			     "(close it with '%c', and separate items with ',')", opened, cline, ccol,
+			     closer, line, col, closer);
+		return;
+	}
+	if (later && !strcmp(context, "while scanning a simple key")) {
+		/* quote the line from the key on, cut at 40 bytes on a character boundary */
+		size_t e = coff, max = coff + 40;
+		while (e < r->text_len && r->text[e] != '\n' && r->text[e] != '\r')
+			e++;
+		while (e > coff && r->text[e - 1] == ' ')
+			e--;
+		bool cut = e > max;
+		if (cut) {
+			e = max;
+			while (e > coff && ((unsigned char)r->text[e] & 0xC0) == 0x80)
+				e--;
+		}
+		diag(r, cline, ccol, CRM_SEV_ERROR,
+		     "syntax error: '%.*s%s' is a key without ':' (write 'key: value', with a space "
+		     "after the ':')", (int)(e - coff), r->text + coff, cut ? "..." : "");
+		return;
+	}
 	size_t off = off_of(r, m) - r->text_off;
 	const char *hint = "";
 	if (off < r->text_len && r->text[off] == '\t')
 		hint = " (tabs cannot indent YAML; use spaces)";
-	else if (p->problem && strstr(p->problem, "mapping values are not allowed"))
-		hint = " (a value with ': ' in it must be quoted)";
+	else if (strstr(problem, "mapping values are not allowed"))
+		hint = indented_deeper(r, m.line)
+			       ? " (this line is indented deeper than the one above: indent it as its "
+				 "neighbours, or quote a value with ': ' in it)"
+			       : " (a value with ': ' in it must be quoted)";
+	else if (strstr(problem, "did not find expected key") ||
+		 strstr(problem, "did not find expected '-'"))
+		hint = " (check this line's indentation: fields of one map, and items of one list, "
+		       "start in the same column)";
 	if (p->context)
-		diag(r, line, col, CRM_SEV_ERROR, "syntax error: %s %s%s", p->problem ? p->problem : "",
-		     p->context, hint);
+		diag(r, line, col, CRM_SEV_ERROR, "syntax error: %s %s%s", problem, context, hint);
 	else
-		diag(r, line, col, CRM_SEV_ERROR, "syntax error: %s%s",
-		     p->problem ? p->problem : "invalid YAML", hint);
+		diag(r, line, col, CRM_SEV_ERROR, "syntax error: %s%s", problem, hint);
 }
 
 static crm_node *build(reader *r)

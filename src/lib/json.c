@@ -95,6 +95,11 @@ void crm_json_quote(crm_buf *b, const char *s, size_t len)
 			if (n == 0) {
 				crm_utf8_put(b, CRM_UTF8_REPLACEMENT);
 				i++;
+			} else if (cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) ||
+				   (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029) {
+				/* same value, but a terminal showing the JSON cannot run it */
+				crm_buf_printf(b, "\\u%04x", (unsigned)cp);
+				i += n;
 			} else {
 				crm_buf_put(b, s + i, n);
 				i += n;
@@ -110,7 +115,7 @@ void crm_json_quote(crm_buf *b, const char *s, size_t len)
 		case '\r': crm_buf_puts(b, "\\r"); break;
 		case '\t': crm_buf_puts(b, "\\t"); break;
 		default:
-			if (c < 0x20) {
+			if (c < 0x20 || c == 0x7f) {
 				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 				crm_buf_put(b, u, 6);
 			} else

@@ -137,10 +137,17 @@ static int ambiguous(const crm_entry *v, char **names, const size_t *hits, size_
 		     const char *who)
 {
 	crm_buf b = CRM_BUF_INIT;
-	crm_buf_printf(&b, "'%s' matches %zu customers; name one by id:", who, nh);
-	for (size_t i = 0; i < nh && i < 20; i++)
-		crm_buf_printf(&b, "\n  %s  %s", v[hits[i]].id,
-			       names && names[hits[i]] ? names[hits[i]] : "");
+	crm_buf_putc(&b, '\'');
+	crm_visible_put(&b, who, strlen(who), 0);
+	crm_buf_printf(&b, "' matches %zu customers; name one by id:", nh);
+	/* one line per candidate: a name with a newline must not make two */
+	for (size_t i = 0; i < nh && i < 20; i++) {
+		const char *nm = names && names[hits[i]] ? names[hits[i]] : "";
+		crm_buf_puts(&b, "\n  ");
+		crm_visible_put(&b, v[hits[i]].id, strlen(v[hits[i]].id), 0);
+		crm_buf_puts(&b, "  ");
+		crm_visible_put(&b, nm, strlen(nm), 0);
+	}
 	if (nh > 20)
 		crm_buf_printf(&b, "\n  ... and %zu more", nh - 20);
 	int rc = crm_error_set(CRM_EFAIL, "%s", b.ptr);
@@ -198,8 +205,10 @@ int crm_record_resolve(crm_book *b, const crm_entry *v, size_t n, const char *wh
 		goto done;
 	}
 	if (nh == 0) {
+		char *vis = crm_visible(who); /* this message may not go on over lines */
 		rc = crm_error_set(CRM_ENOTFOUND,
-				   "no customer '%s' (try 'crm find %s', or 'crm list' to see them all)", who, who);
+				   "no customer '%s' (try 'crm find %s', or 'crm list' to see them all)", vis, vis);
+		free(vis);
 		goto done;
 	}
 	*index = hits[0];

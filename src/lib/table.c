@@ -149,28 +149,14 @@ static const char *cell(const struct row *r, size_t c)
 }
 
 /*
- * What a terminal is shown for s: controls as spaces (a newline or an
- * escape sequence in a record must not break the table or drive the
- * terminal), invalid bytes as U+FFFD, then cut to max_width.
+ * What a terminal is shown for s: made visible (crm_visible_put, so that a
+ * newline or an escape sequence in a record cannot break the table or drive
+ * the terminal), then cut to max_width.
  */
 static char *display_text(const char *s, size_t max_width)
 {
 	crm_buf clean = CRM_BUF_INIT;
-	size_t len = strlen(s);
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t n = crm_utf8_decode(s + i, len - i, &cp);
-		if (n == 0) {
-			crm_utf8_put(&clean, CRM_UTF8_REPLACEMENT);
-			i++;
-		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-			crm_buf_putc(&clean, ' ');
-			i += n;
-		} else {
-			crm_buf_put(&clean, s + i, n);
-			i += n;
-		}
-	}
+	crm_visible_put(&clean, s, strlen(s), 0);
 	if (max_width == 0)
 		return crm_buf_detach(&clean);
 	crm_buf cut = CRM_BUF_INIT;
@@ -234,27 +220,29 @@ void crm_table_render(const crm_table *t, crm_buf *out)
 	free(widths);
 }
 
-static void csv_field(crm_buf *out, const char *s, bool alone)
+static void csv_field(crm_buf *out, const char *s, bool alone, bool visible)
 {
+	char *vis = NULL;
+	if (visible && crm_visible_needed(s, strlen(s), 0))
+		s = vis = crm_visible(s);
 	/* A line with one empty field would read as a blank line, which readers skip. */
 	if (alone && !*s) {
 		crm_buf_puts(out, "\"\"");
-		return;
-	}
-	if (!strpbrk(s, ",\"\r\n")) {
+	} else if (!strpbrk(s, ",\"\r\n")) {
 		crm_buf_puts(out, s);
-		return;
+	} else {
+		crm_buf_putc(out, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				crm_buf_putc(out, '"');
+			crm_buf_putc(out, *s);
+		}
+		crm_buf_putc(out, '"');
 	}
-	crm_buf_putc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			crm_buf_putc(out, '"');
-		crm_buf_putc(out, *s);
-	}
-	crm_buf_putc(out, '"');
+	free(vis);
 }
 
-void crm_table_render_csv(const crm_table *t, crm_buf *out)
+static void render_csv(const crm_table *t, crm_buf *out, bool visible)
 {
 	if (t->ncols == 0)
 		return;
@@ -262,7 +250,7 @@ void crm_table_render_csv(const crm_table *t, crm_buf *out)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				crm_buf_putc(out, ',');
-			csv_field(out, t->cols[c].header, t->ncols == 1);
+			csv_field(out, t->cols[c].header, t->ncols == 1, visible);
 		}
 		crm_buf_puts(out, "\r\n");
 	}
@@ -270,8 +258,18 @@ void crm_table_render_csv(const crm_table *t, crm_buf *out)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				crm_buf_putc(out, ',');
-			csv_field(out, cell(&t->rows[r], c), t->ncols == 1);
+			csv_field(out, cell(&t->rows[r], c), t->ncols == 1, visible);
 		}
 		crm_buf_puts(out, "\r\n");
 	}
+}
+
+void crm_table_render_csv(const crm_table *t, crm_buf *out)
+{
+	render_csv(t, out, false);
+}
+
+void crm_table_render_csv_visible(const crm_table *t, crm_buf *out)
+{
+	render_csv(t, out, true);
 }

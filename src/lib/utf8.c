@@ -436,3 +436,73 @@ const char *crm_suggest(const char *word, const char *const *choices, size_t n)
 	}
 	return best_d <= limit ? best : NULL;
 }
+
+/* True for code points that crm_visible_put escapes (besides invalid bytes). */
+static bool invisible_cp(uint32_t cp, unsigned flags)
+{
+	if (cp == '\n')
+		return !(flags & CRM_VISIBLE_NEWLINES);
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
+
+bool crm_visible_needed(const char *s, size_t len, unsigned flags)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f) { /* the common case: printable ASCII */
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = crm_utf8_decode(s + i, len - i, &cp);
+		if (n == 0 || invisible_cp(cp, flags))
+			return true;
+		i += n;
+	}
+	return false;
+}
+
+void crm_visible_put(crm_buf *b, const char *s, size_t len, unsigned flags)
+{
+	static const char named[] = "abtnvfr"; /* \a (7) to \r (13) */
+	size_t run = 0; /* start of the bytes copied as they are */
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = crm_utf8_decode(s + i, len - i, &cp);
+		if (n != 0 && !invisible_cp(cp, flags)) {
+			i += n;
+			continue;
+		}
+		crm_buf_put(b, s + run, i - run);
+		if (n == 0) {
+			crm_buf_printf(b, "\\x%02X", c);
+			n = 1;
+		} else if (cp >= 7 && cp <= 13) {
+			crm_buf_putc(b, '\\');
+			crm_buf_putc(b, named[cp - 7]);
+		} else if (cp == 0x1b) {
+			crm_buf_puts(b, "\\e");
+		} else if (cp < 0x80) {
+			crm_buf_printf(b, "\\x%02X", (unsigned)cp);
+		} else {
+			crm_buf_printf(b, "\\u%04X", (unsigned)cp);
+		}
+		i += n;
+		run = i;
+	}
+	crm_buf_put(b, s + run, len - run);
+}
+
+char *crm_visible(const char *s)
+{
+	crm_buf b = CRM_BUF_INIT;
+	if (s)
+		crm_visible_put(&b, s, strlen(s), 0);
+	return crm_buf_detach(&b);
+}

@@ -44,7 +44,7 @@ Test(json, escaping)
 Test(json, control_characters)
 {
 	crm_json_string_n(&j, "\x01\t\r\b\f\x1f\x7f/\0z", 10);
-	cr_expect_str_eq(text(), "\"\\u0001\\t\\r\\b\\f\\u001f\x7f/\\u0000z\"");
+	cr_expect_str_eq(text(), "\"\\u0001\\t\\r\\b\\f\\u001f\\u007f/\\u0000z\"");
 }
 
 Test(json, chinese_is_written_literally)
