@@ -96,10 +96,6 @@ int crm_path_split(const char *path, char ***keys_out, long **idx_out)
 			keys[n] = crm_xstrndup(p, k);
 			idx[n++] = -1;
 			p += k;
-			if (*p == ']') {
-				bad_path(path, "']' without an opening '['");
-				goto bad;
-			}
 		}
 		if (*p == '.') {
 			p++;
@@ -113,6 +109,9 @@ int crm_path_split(const char *path, char ***keys_out, long **idx_out)
 				free(before);
 				goto bad;
 			}
+		} else if (*p == ']') {
+			bad_path(path, "']' without an opening '['");
+			goto bad;
 		} else if (*p && *p != '[') {
 			/* only after an index: "a[0]b" */
 			bad_path(path, "'.' missing before '%s'", p);
