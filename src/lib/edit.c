@@ -645,7 +645,16 @@ int crm_edit_append(crm_doc **doc, const char *path, const crm_node *item,
 		    const char *const *order)
 {
 	crm_doc *d = *doc;
-	const crm_node *seq = crm_node_at(d->root, path);
+	char **keys;
+	long *idx;
+	int n = crm_path_split(path, &keys, &idx);
+	if (n < 0)
+		return CRM_EUSAGE;
+	/* the same reading of the path as crm_edit_set's, which may create the list */
+	lookup l;
+	find(d->root, keys, idx, n, &l);
+	crm_path_free(keys, idx, n);
+	const crm_node *seq = l.missing == n ? l.node : NULL;
 	bool block_item = item->kind != CRM_NODE_SCALAR && !item->flow;
 	if (!seq || is_null(seq) || (seq->kind == CRM_NODE_SEQ && seq->n == 0 && block_item)) {
 		crm_node *s = crm_node_new_seq(!block_item);

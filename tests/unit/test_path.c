@@ -2,9 +2,13 @@
  * malformed input is refused with a message, and the outputs are safe to free. */
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm/assign.h"
+#include "crm/buf.h"
+#include "crm/doc.h"
+#include "crm/emit.h"
 #include "crm/edit.h"
 #include "crm/error.h"
 
@@ -156,4 +160,41 @@ Test(assign, refuses_what_is_not_an_assignment)
 	assign_refused("a[=1", "bad path 'a['");
 	assign_refused("a]b+=1", "bad path 'a]b'");
 	assign_refused("[0]-=x", "bad path '[0]'");
+}
+
+/* The editors read paths with crm_path_split only: a long field name is
+ * found like any other, so appending keeps the items already there. */
+Test(path, append_finds_a_list_under_a_long_name)
+{
+	char key[301];
+	memset(key, 'k', 300);
+	key[300] = '\0';
+	char *src = crm_xasprintf("id: x\n%s: [a, b]\n", key);
+	crm_doc *d = NULL;
+	cr_assert_eq(crm_doc_parse(&d, "t.yaml", src, strlen(src), NULL), 0);
+	crm_node *c = crm_node_new_str("c");
+	cr_assert_eq(crm_edit_append(&d, key, c, NULL), 0, "%s", crm_error_last());
+	char *want = crm_xasprintf("id: x\n%s: [a, b, c]\n", key);
+	cr_assert_str_eq(d->src, want);
+	free(want);
+	crm_node_free(c);
+	crm_doc_free(d);
+	free(src);
+}
+
+Test(path, editors_refuse_a_bad_path_with_its_reason)
+{
+	const char *src = "id: x\ntags: [a]\n";
+	crm_doc *d = NULL;
+	cr_assert_eq(crm_doc_parse(&d, "t.yaml", src, strlen(src), NULL), 0);
+	crm_node *v = crm_node_new_str("v");
+	cr_assert_eq(crm_edit_set(&d, "a..b", v, NULL), CRM_EUSAGE);
+	cr_assert_str_eq(crm_error_last(), "bad path 'a..b': empty part after 'a'");
+	cr_assert_eq(crm_edit_unset(&d, "tags[-1]"), CRM_EUSAGE);
+	cr_assert(strstr(crm_error_last(), "bad path 'tags[-1]'"));
+	cr_assert_eq(crm_edit_append(&d, "tags[0", v, NULL), CRM_EUSAGE);
+	cr_assert(strstr(crm_error_last(), "bad path 'tags[0'"));
+	cr_assert_str_eq(d->src, src);
+	crm_node_free(v);
+	crm_doc_free(d);
 }
