@@ -152,12 +152,20 @@ static void apply(crm_doc **d, const char *arg)
 			abort(); /* what was written must read back */
 	} else {
 		char *item = crm_xasprintf("%s[0]", a.path);
+		const crm_node *old = walk((*d)->root, keys, idx, n);
+		crm_node *before = old && old->kind == CRM_NODE_SEQ ? crm_node_clone(old) : NULL;
 		if (crm_value_parse(&val, schema, item, a.value, today) == 0 && a.op == CRM_ASSIGN_APPEND &&
 		    crm_edit_append(d, a.path, val, crm_record_order) == 0) {
 			const crm_node *seq = walk((*d)->root, keys, idx, n);
-			if (!seq || seq->kind != CRM_NODE_SEQ || !seq->n || !crm_node_equal(seq->items[seq->n - 1], val))
+			size_t had = before ? before->n : 0;
+			if (!seq || seq->kind != CRM_NODE_SEQ || seq->n != had + 1 ||
+			    !crm_node_equal(seq->items[had], val))
 				abort(); /* the appended item ends the list */
+			for (size_t i = 0; i < had; i++)
+				if (!crm_node_equal(seq->items[i], before->items[i]))
+					abort(); /* and the items before it stay */
 		}
+		crm_node_free(before);
 		free(item);
 	}
 	crm_node_free(val);

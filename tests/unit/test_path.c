@@ -198,3 +198,20 @@ Test(path, editors_refuse_a_bad_path_with_its_reason)
 	crm_node_free(v);
 	crm_doc_free(d);
 }
+
+Test(path, node_at_finds_a_long_name)
+{
+	char key[301];
+	memset(key, 'k', 300);
+	key[300] = '\0';
+	char *src = crm_xasprintf("id: x\n%s: {a: [1, 2]}\n", key);
+	crm_doc *d = NULL;
+	cr_assert_eq(crm_doc_parse(&d, "t.yaml", src, strlen(src), NULL), 0);
+	char *p = crm_xasprintf("%s.a[1]", key);
+	const crm_node *n = crm_node_at(d->root, p);
+	cr_assert_not_null(n);
+	cr_assert_str_eq(n->value, "2");
+	free(p);
+	crm_doc_free(d);
+	free(src);
+}
