@@ -7,13 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* arg as a message may show it: control bytes as \xNN (caller frees). */
+static char *shown(const char *arg)
+{
+	crm_buf b = CRM_BUF_INIT;
+	for (const char *p = arg ? arg : ""; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f)
+			crm_buf_printf(&b, "\\x%02x", c);
+		else
+			crm_buf_putc(&b, (char)c);
+	}
+	return crm_buf_detach(&b);
+}
+
 int crm_assign_parse(crm_assign *out, const char *arg)
 {
 	memset(out, 0, sizeof *out);
 	const char *eq = arg ? strchr(arg, '=') : NULL;
-	if (!eq)
-		return crm_error_set(CRM_EUSAGE, "'%s' is not PATH=VALUE, PATH+=VALUE or PATH-=VALUE",
-				     arg ? arg : "");
+	if (!eq) {
+		char *s = shown(arg);
+		crm_error_set(CRM_EUSAGE, "'%s' is not PATH=VALUE, PATH+=VALUE or PATH-=VALUE", s);
+		free(s);
+		return CRM_EUSAGE;
+	}
 	crm_assign_op op = CRM_ASSIGN_SET;
 	size_t plen = (size_t)(eq - arg);
 	if (plen && eq[-1] == '+')
@@ -24,9 +41,11 @@ int crm_assign_parse(crm_assign *out, const char *arg)
 		op = CRM_ASSIGN_UNSET;
 	char *path = crm_xstrndup(arg, plen);
 	if (!*path) {
+		char *s = shown(arg);
+		crm_error_set(CRM_EUSAGE, "'%s' names no field; write PATH=VALUE, e.g. needs.budget.max=200000", s);
+		free(s);
 		free(path);
-		return crm_error_set(CRM_EUSAGE, "'%s' names no field; write PATH=VALUE, e.g. needs.budget.max=200000",
-				     arg);
+		return CRM_EUSAGE;
 	}
 	char **keys;
 	long *idx;

@@ -14,17 +14,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The message of a malformed path: "bad path 'P': WHY". */
+/* The message of a malformed path: "bad path 'P': WHY". Control bytes of
+ * the path are shown as \xNN, so that a message never moves the terminal. */
 static int bad_path(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int bad_path(const char *path, const char *fmt, ...)
 {
-	crm_buf why = CRM_BUF_INIT;
+	crm_buf raw = CRM_BUF_INIT, msg = CRM_BUF_INIT;
 	va_list ap;
+	crm_buf_printf(&raw, "bad path '%s': ", path);
 	va_start(ap, fmt);
-	crm_buf_vprintf(&why, fmt, ap);
+	crm_buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
-	crm_error_set(CRM_EUSAGE, "bad path '%s': %s", path, why.ptr);
-	crm_buf_free(&why);
+	for (size_t i = 0; i < raw.len; i++) {
+		unsigned char c = (unsigned char)raw.ptr[i];
+		if (c < 0x20 || c == 0x7f)
+			crm_buf_printf(&msg, "\\x%02x", c);
+		else
+			crm_buf_putc(&msg, (char)c);
+	}
+	crm_error_set(CRM_EUSAGE, "%s", crm_buf_cstr(&msg));
+	crm_buf_free(&raw);
+	crm_buf_free(&msg);
 	return CRM_EUSAGE;
 }
 

@@ -99,8 +99,9 @@ Test(path, every_malformed_path_is_refused_with_what_is_wrong)
 	refused("[0]", "it starts with a list index; name the list first");
 	refused("[0].a", "it starts with a list index");
 	refused("a[0]b", "'.' missing before 'b'");
-	refused("a\nb", "control character");
+	refused("a\nb", "bad path 'a\\x0ab': a field name cannot hold a control character");
 	refused("a\tb.c", "control character");
+	refused("a[0]b\x1b[2J", "'.' missing before 'b\\x1b[2J'"); /* shown, not obeyed */
 }
 
 Test(assign, reads_each_operator)
@@ -153,6 +154,8 @@ Test(assign, refuses_what_is_not_an_assignment)
 	assign_refused("=x", "'=x' names no field");
 	assign_refused("+=x", "'+=x' names no field");
 	assign_refused("-=", "names no field");
+	assign_refused("\x1b]0;pwned\a", "'\\x1b]0;pwned\\x07' is not PATH=VALUE");
+	assign_refused("=\x1b[2J", "'=\\x1b[2J' names no field");
 	assign_refused("a..b=1", "bad path 'a..b': empty part after 'a'");
 	assign_refused(".a=1", "bad path '.a'");
 	assign_refused("needs.=x", "bad path 'needs.'");
