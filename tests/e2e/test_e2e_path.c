@@ -146,3 +146,17 @@ Test(path, log_field_refuses_a_bad_path)
 	e2e_assert_code(r, 0);
 	e2e_run_free(&r);
 }
+
+Test(path, an_escape_sequence_in_a_path_is_shown_not_obeyed)
+{
+	const char *b = one_customer();
+	const char *args[] = {"a\x1b[2Jb=1", "x[0]\x1b]0;pwned\a=1", "\x1b[2J"};
+	for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+		e2e_run r = e2e_crmv(b, "set", "202405001", args[i], NULL);
+		cr_assert_eq(r.code, 2, "case %zu: exit %d\n%s", i, r.code, r.err);
+		e2e_assert_hasnt(r.err, "\x1b");
+		e2e_assert_hasnt(r.err, "\a");
+		e2e_assert_has(r.err, "\\x1b");
+		e2e_run_free(&r);
+	}
+}
