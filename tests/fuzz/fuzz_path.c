@@ -195,8 +195,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int k = 0; k < 2; k++)
 			apply(&docs[k], line);
 	}
-	crm_doc_free(docs[0]);
-	crm_doc_free(docs[1]);
+	for (int k = 0; k < 2; k++) {
+		/* whatever the edits made, validating it is safe */
+		crm_diags diags = {0};
+		crm_schema_validate(schema, docs[k], &diags);
+		crm_diags_free(&diags);
+		crm_doc_free(docs[k]);
+	}
 	free(text);
 	crm_error_clear();
 	return 0;
