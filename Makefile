@@ -25,7 +25,7 @@ E2E_OBJ  := $(E2E_SRC:%.c=$(BUILD)/%.o)
 LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm
 
-.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps fuzz
+.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps
 
 all: $(CRM)
 
@@ -70,12 +70,14 @@ e2e: $(CRM) $(BUILD)/tests/e2e/e2e
 	CRM_BIN=$(abspath $(CRM)) CRM_SRC=$(abspath .) $(BUILD)/tests/e2e/e2e --jobs 2
 
 # check: install what is missing, then the whole suite, again under
-# ASan/UBSan, and the valgrind run. Sub-makes, so that flags from pkg-config
-# are read after deps.sh has installed the packages.
+# ASan/UBSan, a short run of every fuzz target, and the valgrind run.
+# Sub-makes, so that flags from pkg-config are read after deps.sh has
+# installed the packages.
 check:
 	@sh tools/deps.sh
 	$(MAKE) unit e2e
 	$(MAKE) sanitize
+	$(MAKE) fuzz-ci
 	$(MAKE) valgrind
 test: check
 
@@ -94,20 +96,49 @@ demo:
 bench: $(CRM)
 	sh bench/run.sh $(abspath $(CRM))
 
-# fuzz: the YAML reader, validator and editor, then the schema loader, under
-# libFuzzer (clang), seeded with the examples; FUZZ_SECONDS each. Not part of check.
-FUZZ_SECONDS ?= 60
-fuzz:
-	@mkdir -p build/fuzz/corpus
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude \
-	    $(PKG_CFLAGS) tests/fuzz/fuzz_record.c $(LIB_SRC) $(PKG_LIBS) -lm -o build/fuzz/fuzz_record
-	cp examples/book/customers/*/*/*.yaml examples/broken/*.yaml build/fuzz/corpus/
-	build/fuzz/fuzz_record -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus
-	@mkdir -p build/fuzz/schema-corpus
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude \
-	    $(PKG_CFLAGS) tests/fuzz/fuzz_schema.c $(LIB_SRC) $(PKG_LIBS) -lm -o build/fuzz/fuzz_schema
-	cp schema/customer.schema.yaml build/fuzz/schema-corpus/
-	build/fuzz/fuzz_schema -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/schema-corpus
+# Fuzzing under libFuzzer (clang, with ASan and UBSan). Each target is
+# tests/fuzz/fuzz_NAME.c, seeded from tests/fuzz/corpus/NAME/ (committed) and
+# FUZZ_SEEDS_NAME; what it learns goes to build/fuzz/corpus/NAME/, a crash to
+# build/fuzz/crash-NAME-*. `make fuzz` runs each FUZZ_SECONDS, `make fuzz-NAME`
+# one, `make fuzz-ci` (part of check) each FUZZ_CI_SECONDS. A new target is
+# one line: FUZZ_TARGETS += NAME (FUZZ_MAX_LEN_NAME if 4096 does not suit).
+FUZZ_TARGETS      := record schema path
+FUZZ_MAX_LEN_record := 8192
+FUZZ_MAX_LEN_schema := 65536
+FUZZ_MAX_LEN_path   := 512
+FUZZ_SEEDS_record := examples/book/customers examples/broken
+FUZZ_SEEDS_schema := schema
+FUZZ_SECONDS    ?= 60
+FUZZ_CI_SECONDS ?= 20
+FUZZ_CC     ?= clang
+FUZZ_DIR    := $(BUILD)/fuzz
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB    := $(FUZZ_DIR)/libcrm.a
+
+.PHONY: fuzz fuzz-ci $(FUZZ_TARGETS:%=fuzz-%)
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIB): $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+.SECONDARY: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/fuzz_%.o)
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lm
+
+fuzz: $(FUZZ_TARGETS:%=fuzz-%)
+
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CI_SECONDS)
+
+$(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/fuzz_%
+	@mkdir -p $(FUZZ_DIR)/corpus/$*
+	$(FUZZ_DIR)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(or $(FUZZ_MAX_LEN_$*),4096) \
+	    -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crash-$*- \
+	    $(FUZZ_DIR)/corpus/$* tests/fuzz/corpus/$* $(FUZZ_SEEDS_$*)
 
 install: $(CRM)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/crm $(DESTDIR)$(PREFIX)/share/man/man1

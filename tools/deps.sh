@@ -7,7 +7,8 @@
 #
 # Needed: a C compiler and make, pkg-config with libyaml (yaml-0.1), libgit2,
 # PCRE2 (libpcre2-8) and Criterion, git, python3 with its yaml module (the
-# tests use it), valgrind, and script(1) from bsdutils.
+# tests use it), valgrind, script(1) from bsdutils, and clang with libFuzzer
+# (make fuzz, fuzz-ci).
 set -u
 
 missing=""      # Debian packages to install
@@ -52,6 +53,27 @@ check() {
 	fi
 	have valgrind || need valgrind "valgrind"
 	have script || need bsdutils "script (the tests run crm on a pseudo-terminal)"
+	# make fuzz-ci (in check): clang with libFuzzer, which Debian ships in
+	# libclang-rt-14-dev, only recommended by clang
+	if have clang; then
+		fuzz_ok || need libclang-rt-14-dev "clang's libFuzzer runtime (libclang-rt-14-dev)"
+	else
+		need clang "clang (for the fuzz targets)"
+		need libclang-rt-14-dev "clang's libFuzzer runtime"
+	fi
+}
+
+# Can clang build a libFuzzer target with the sanitizers make fuzz uses?
+fuzz_ok() {
+	tmp=$(mktemp -d) || return 1
+	printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
+		>"$tmp/t.c"
+	clang -fsanitize=fuzzer,address,undefined "$tmp/t.c" -o "$tmp/t" >/dev/null 2>&1
+	ok=$?
+	rm -rf "$tmp"
+	return $ok
 }
 
 check

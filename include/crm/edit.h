@@ -39,10 +39,16 @@ int crm_edit_unset(crm_doc **doc, const char *path);
 int crm_edit_append(crm_doc **doc, const char *path, const crm_node *item,
 		    const char *const *order);
 
-/* Split a path into its parts; returns the count or -1 when malformed.
- * keys[i] is NULL for an index part (then idx[i] holds it). Free with
- * crm_path_free(keys, n). */
+/*
+ * Split a path into its parts: field names and list indexes. Returns the
+ * count (at least 1), or -1 when the path is malformed, with *keys and *idx
+ * NULL and a CRM_EUSAGE message saying what is wrong ("bad path 'a..b':
+ * empty part after 'a'"). keys[i] is NULL for an index part (then idx[i]
+ * holds it, 0 to INT_MAX). A path starts with a field name; names hold no
+ * '.', '[', ']' or control character. Free with crm_path_free(keys, idx, n).
+ */
 int crm_path_split(const char *path, char ***keys, long **idx);
+/* Free what crm_path_split returned; NULLs (and n < 0) are fine. */
 void crm_path_free(char **keys, long *idx, int n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "crm/assign.h"
 #include "crm/buf.h"
 #include "crm/edit.h"
 #include "crm/emit.h"
@@ -83,12 +84,15 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		free(sets);
 		return cmd_usage_error(&cmd_add, "--kind and --source are required");
 	}
-	for (size_t i = 0; i < nsets; i++)
-		if (!strchr(sets[i], '=') || sets[i][0] == '=') {
-			int rc2 = cmd_usage_error(&cmd_add, "--set takes PATH=VALUE, not '%s'", sets[i]);
+	for (size_t i = 0; i < nsets; i++) {
+		crm_assign a;
+		if (crm_assign_parse(&a, sets[i])) {
+			int rc2 = cmd_usage_error(&cmd_add, "--set: %s", crm_error_last());
 			free(sets);
 			return rc2;
 		}
+		crm_assign_clear(&a);
+	}
 	if (id && !crm_id_valid(id)) {
 		free(sets);
 		return cmd_usage_error(&cmd_add, "'%s' is not a valid id (letters, digits, '-' and '_', "
@@ -164,17 +168,17 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < nsets; i++) {
 		if (!strncmp(sets[i], "first_contact.date=", 19))
 			continue;
-		const char *eq = strchr(sets[i], '=');
-		if (!eq[1] && eq[-1] != '+' && eq[-1] != '-') {
+		crm_assign a;
+		e = crm_assign_parse(&a, sets[i]);
+		if (!e && a.op == CRM_ASSIGN_UNSET) {
 			/* a new record has nothing to unset: PATH= is an empty string */
-			char *p = crm_xstrndup(sets[i], (size_t)(eq - sets[i]));
 			crm_node *val = crm_node_new_str("");
-			e = crm_edit_set(&r->doc, p, val, crm_record_order);
+			e = crm_edit_set(&r->doc, a.path, val, crm_record_order);
 			crm_node_free(val);
-			free(p);
-		} else {
+		} else if (!e) {
 			e = cmd_apply_assignment(ctx, schema, r, sets[i]);
 		}
+		crm_assign_clear(&a);
 		if (e) {
 			rc = cmd_fail(e);
 			goto done;

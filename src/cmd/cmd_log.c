@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "crm/buf.h"
+#include "crm/edit.h"
 #include "crm/history.h"
 #include "crm/record.h"
 #include "crm/schema.h"
@@ -33,32 +34,6 @@ static void format_time(char *out, size_t size, long long t, int offset, bool is
 	strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
 	int off = offset < 0 ? -offset : offset;
 	snprintf(out, size, "%s%c%02d:%02d", head, offset < 0 ? '-' : '+', off / 60, off % 60);
-}
-
-/* A path such as needs.budget.max or contacts[0].phone: names, dots, [N]. */
-static bool path_valid(const char *p)
-{
-	bool want_name = true;
-	while (*p) {
-		if (want_name) {
-			size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
-			if (!n)
-				return false;
-			p += n;
-			want_name = false;
-		} else if (*p == '[') {
-			size_t n = strspn(p + 1, "0123456789");
-			if (!n || p[1 + n] != ']')
-				return false;
-			p += n + 2;
-		} else if (*p == '.') {
-			p++;
-			want_name = true;
-		} else {
-			return false;
-		}
-	}
-	return !want_name;
 }
 
 /* "李娜 (li)" when the author is a team member whose id is not the name. */
@@ -263,11 +238,14 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	if (field && !who)
 		return cmd_usage_error(&cmd_log, "--field needs a customer: crm log WHO --field %s",
 				       field);
-	if (field && !path_valid(field))
-		return cmd_usage_error(&cmd_log,
-				       "'%s' is not a field path (write it as needs.budget.max or "
-				       "contacts[0].phone)",
-				       field);
+	if (field) {
+		char **keys;
+		long *idx;
+		int n = crm_path_split(field, &keys, &idx);
+		crm_path_free(keys, idx, n);
+		if (n < 0)
+			return cmd_usage_error(&cmd_log, "%s", crm_error_last());
+	}
 
 	crm_book *b;
 	int rc = cmd_open_book(ctx, &b);

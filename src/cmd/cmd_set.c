@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/assign.h"
 #include "crm/buf.h"
 #include "crm/edit.h"
 #include "crm/emit.h"
@@ -41,32 +42,23 @@ static int remove_items(crm_record *r, const char *path, const crm_node *val)
 
 int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
-	if (!eq || eq == arg)
-		return crm_error_set(CRM_EUSAGE, "'%s' is not PATH=VALUE, PATH+=VALUE or PATH-=VALUE", arg);
-	char op = (eq[-1] == '+' || eq[-1] == '-') ? eq[-1] : '=';
-	char *path = crm_xstrndup(arg, (size_t)(eq - arg) - (op != '='));
-	const char *text = eq + 1;
-	char **keys;
-	long *idx;
-	int n = crm_path_split(path, &keys, &idx), rc;
-	crm_path_free(keys, idx, n);
-	if (n < 0) {
-		rc = crm_error_set(CRM_EUSAGE, "'%s' is not a field path (e.g. needs.budget.max, contacts[0].phone)", path);
-		goto done;
-	}
+	crm_assign a;
+	int rc = crm_assign_parse(&a, arg);
+	if (rc)
+		return rc;
+	const char *path = a.path, *text = a.value;
 	if (!strcmp(path, "id")) {
 		rc = crm_error_set(CRM_EFAIL, "the id is the file name and cannot be set; add a new customer instead");
 		goto done;
 	}
-	if (op == '=' && !*text) {
+	if (a.op == CRM_ASSIGN_UNSET) {
 		rc = crm_edit_unset(&r->doc, path);
 		if (rc == CRM_ENOTFOUND)
 			rc = 0, crm_error_clear();
 		goto done;
 	}
 	crm_node *val = NULL;
-	if (op == '=') {
+	if (a.op == CRM_ASSIGN_SET) {
 		rc = crm_value_parse(&val, s, path, text, ctx->today);
 		if (!rc)
 			rc = crm_edit_set(&r->doc, path, val, crm_record_order);
@@ -74,14 +66,14 @@ int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const
 		char *item = crm_xasprintf("%s[0]", path);
 		rc = crm_value_parse(&val, s, item, text, ctx->today);
 		free(item);
-		if (!rc && op == '+')
+		if (!rc && a.op == CRM_ASSIGN_APPEND)
 			rc = crm_edit_append(&r->doc, path, val, crm_record_order);
 		else if (!rc)
 			rc = remove_items(r, path, val);
 	}
 	crm_node_free(val);
 done:
-	free(path);
+	crm_assign_clear(&a);
 	return rc;
 }
 
@@ -95,10 +87,13 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	if (argc - optind < 2)
 		return cmd_usage_error(&cmd_set, "name a customer and at least one PATH=VALUE");
 	const char *who = argv[optind];
-	for (int i = optind + 1; i < argc; i++)
-		if (!strchr(argv[i], '=') || argv[i][0] == '=')
-			return cmd_usage_error(&cmd_set, "'%s' is not PATH=VALUE, PATH+=VALUE or PATH-=VALUE",
-					       argv[i]);
+	/* every assignment is checked before the book is opened: a bad one changes nothing */
+	for (int i = optind + 1; i < argc; i++) {
+		crm_assign a;
+		if (crm_assign_parse(&a, argv[i]))
+			return cmd_usage_error(&cmd_set, "%s", crm_error_last());
+		crm_assign_clear(&a);
+	}
 	crm_book *b;
 	int rc = cmd_open_book(ctx, &b);
 	if (rc)

@@ -899,11 +899,16 @@ const crm_node *crm_node_at(const crm_node *root, const char *path)
 			continue;
 		}
 		size_t k = strcspn(p, ".[");
-		if (k == 0 || k >= sizeof key)
+		if (k == 0)
 			return NULL;
-		memcpy(key, p, k);
-		key[k] = '\0';
-		n = crm_node_get(n, key);
+		/* a long name is as good a name as any: look it up from the heap */
+		char *heap = k >= sizeof key ? crm_xstrndup(p, k) : NULL;
+		if (!heap) {
+			memcpy(key, p, k);
+			key[k] = '\0';
+		}
+		n = crm_node_get(n, heap ? heap : key);
+		free(heap);
 		p += k;
 		if (*p == '.') {
 			p++;

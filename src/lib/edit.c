@@ -8,18 +8,59 @@
 #include "crm/emit.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The message of a malformed path: "bad path 'P': WHY". Control bytes of
+ * the path are shown as \xNN, so that a message never moves the terminal. */
+static int bad_path(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad_path(const char *path, const char *fmt, ...)
+{
+	crm_buf raw = CRM_BUF_INIT, msg = CRM_BUF_INIT;
+	va_list ap;
+	crm_buf_printf(&raw, "bad path '%s': ", path);
+	va_start(ap, fmt);
+	crm_buf_vprintf(&raw, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < raw.len; i++) {
+		unsigned char c = (unsigned char)raw.ptr[i];
+		if (c < 0x20 || c == 0x7f)
+			crm_buf_printf(&msg, "\\x%02x", c);
+		else
+			crm_buf_putc(&msg, (char)c);
+	}
+	crm_error_set(CRM_EUSAGE, "%s", crm_buf_cstr(&msg));
+	crm_buf_free(&raw);
+	crm_buf_free(&msg);
+	return CRM_EUSAGE;
+}
 
 int crm_path_split(const char *path, char ***keys_out, long **idx_out)
 {
 	size_t cap = 8;
 	int n = 0;
-	char **keys = crm_xcalloc(cap, sizeof *keys);
-	long *idx = crm_xcalloc(cap, sizeof *idx);
+	char **keys = NULL;
+	long *idx = NULL;
 	const char *p = path;
-	if (!p || !*p)
-		goto bad;
+	*keys_out = NULL;
+	*idx_out = NULL;
+	if (!p || !*p) {
+		crm_error_set(CRM_EUSAGE, "bad path '': name a field, e.g. needs.budget.max");
+		return -1;
+	}
+	if (*p == '.') {
+		bad_path(path, "it starts with '.'; write the field name first, e.g. needs.summary");
+		return -1;
+	}
+	if (*p == '[') {
+		bad_path(path, "it starts with a list index; name the list first, e.g. contacts[0].phone");
+		return -1;
+	}
+	keys = crm_xcalloc(cap, sizeof *keys);
+	idx = crm_xcalloc(cap, sizeof *idx);
 	while (*p) {
 		if ((size_t)n + 1 >= cap) {
 			cap *= 2;
@@ -27,29 +68,65 @@ int crm_path_split(const char *path, char ***keys_out, long **idx_out)
 			idx = crm_xrealloc(idx, cap * sizeof *idx);
 		}
 		if (*p == '[') {
-			char *end;
-			if (!isdigit((unsigned char)p[1]))
+			const char *close = strchr(p, ']');
+			if (!close) {
+				bad_path(path, "'[' without a closing ']'");
 				goto bad;
-			long v = strtol(p + 1, &end, 10);
-			if (*end != ']' || v < 0)
+			}
+			size_t len = (size_t)(close - p - 1), digits = strspn(p + 1, "0123456789");
+			if (len == 0) {
+				bad_path(path, "empty list index '[]'; write a number from 0, e.g. tags[0]");
 				goto bad;
+			}
+			if (digits != len) {
+				bad_path(path, "list index '%.*s' is not a number from 0 (to append, use PATH+=VALUE)",
+					 (int)len, p + 1);
+				goto bad;
+			}
+			errno = 0;
+			long v = strtol(p + 1, NULL, 10);
+			if (errno == ERANGE || v > INT_MAX) {
+				bad_path(path, "list index %.*s is too large", (int)len, p + 1);
+				goto bad;
+			}
 			keys[n] = NULL;
 			idx[n++] = v;
-			p = end + 1;
+			p = close + 1;
 		} else {
 			size_t k = strcspn(p, ".[]");
-			if (k == 0)
+			for (size_t i = 0; i < k; i++)
+				if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f) {
+					bad_path(path, "a field name cannot hold a control character");
+					goto bad;
+				}
+			if (*p == ']') {
+				bad_path(path, "']' without an opening '['");
 				goto bad;
+			}
 			keys[n] = crm_xstrndup(p, k);
 			idx[n++] = -1;
 			p += k;
 		}
 		if (*p == '.') {
 			p++;
-			if (!*p || *p == '.' || *p == '[')
+			if (!*p) {
+				bad_path(path, "it ends with '.'; name the field after it or drop the '.'");
 				goto bad;
-		} else if (*p && *p != '[')
+			}
+			if (*p == '.' || *p == '[') {
+				char *before = crm_xstrndup(path, (size_t)(p - 1 - path));
+				bad_path(path, "empty part after '%s'", before);
+				free(before);
+				goto bad;
+			}
+		} else if (*p == ']') {
+			bad_path(path, "']' without an opening '['");
 			goto bad;
+		} else if (*p && *p != '[') {
+			/* only after an index: "a[0]b" */
+			bad_path(path, "'.' missing before '%s'", p);
+			goto bad;
+		}
 	}
 	*keys_out = keys;
 	*idx_out = idx;
@@ -437,7 +514,7 @@ int crm_edit_set(crm_doc **doc, const char *path, const crm_node *value,
 	long *idx;
 	int n = crm_path_split(path, &keys, &idx);
 	if (n < 0)
-		return crm_error_set(CRM_EUSAGE, "'%s' is not a field path (e.g. needs.budget.max, contacts[0].phone)", path);
+		return CRM_EUSAGE; /* the message says what is wrong with the path */
 	int rc = set_parts(doc, keys, idx, n, value, order);
 	crm_path_free(keys, idx, n);
 	return rc;
@@ -543,7 +620,7 @@ int crm_edit_unset(crm_doc **doc, const char *path)
 	long *idx;
 	int n = crm_path_split(path, &keys, &idx);
 	if (n < 0)
-		return crm_error_set(CRM_EUSAGE, "'%s' is not a field path", path);
+		return CRM_EUSAGE;
 	crm_doc *d = *doc;
 	lookup l;
 	int rc;
@@ -578,7 +655,16 @@ int crm_edit_append(crm_doc **doc, const char *path, const crm_node *item,
 		    const char *const *order)
 {
 	crm_doc *d = *doc;
-	const crm_node *seq = crm_node_at(d->root, path);
+	char **keys;
+	long *idx;
+	int n = crm_path_split(path, &keys, &idx);
+	if (n < 0)
+		return CRM_EUSAGE;
+	/* the same reading of the path as crm_edit_set's, which may create the list */
+	lookup l;
+	find(d->root, keys, idx, n, &l);
+	crm_path_free(keys, idx, n);
+	const crm_node *seq = l.missing == n ? l.node : NULL;
 	bool block_item = item->kind != CRM_NODE_SCALAR && !item->flow;
 	if (!seq || is_null(seq) || (seq->kind == CRM_NODE_SEQ && seq->n == 0 && block_item)) {
 		crm_node *s = crm_node_new_seq(!block_item);
