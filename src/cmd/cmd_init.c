@@ -11,6 +11,7 @@
 #include "crm/buf.h"
 #include "crm/emit.h"
 #include "crm/history.h"
+#include "crm/ident.h"
 
 extern const unsigned char crm_default_schema[];
 extern const unsigned long crm_default_schema_len;
@@ -93,6 +94,15 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	char *name = NULL, *email = NULL;
 	crm_repo_identity(repo, &name, &email);
+	/* git's identity seeds the team: never copy one that crm.yaml would refuse */
+	if (name && crm_ident_name_problem(name)) {
+		free(name);
+		name = NULL;
+	}
+	if (email && crm_ident_email_problem(email)) {
+		free(email);
+		email = NULL;
+	}
 	const char *user = getenv("USER");
 	char *id = id_from(email && *email ? email : name ? name : user);
 	char *text = settings(id, name ? name : id, email ? email : "");

@@ -10,6 +10,7 @@
 #include "crm/history.h"
 #include "crm/buf.h"
 #include "crm/error.h"
+#include "crm/ident.h"
 
 #include <openssl/evp.h>
 #include <git2.h>
@@ -278,12 +279,33 @@ static int parse_git_date(const char *s, long long *t, int *off)
 	return 0;
 }
 
+/*
+ * Refuse an identity that would write a malformed author header (a newline
+ * forges header lines; git fsck rejects it). Checked here too, whatever
+ * crm.yaml's validation let through, so no such commit is ever written.
+ */
+static int check_identity(const char *name, const char *email)
+{
+	const char *why = crm_ident_text_problem(name);
+	if (why)
+		return crm_error_set(CRM_EINVALID, "refusing to commit: the author's name %s; fix "
+						   "the team member's name in crm.yaml (or git's "
+						   "user.name)", why);
+	if (*email && (why = crm_ident_text_problem(email)))
+		return crm_error_set(CRM_EINVALID, "refusing to commit: the author's email %s; fix "
+						   "the team member's email in crm.yaml (or git's "
+						   "user.email)", why);
+	return 0;
+}
+
 /* A signature for name/email dated now or by the environment variable `datevar`. */
 static int make_signature(git_signature **out, const char *name, const char *email,
 			  const char *datevar)
 {
 	const char *date = getenv(datevar);
-	int rc;
+	int rc = check_identity(name, email);
+	if (rc < 0)
+		return rc;
 	if (date && *date) {
 		long long t;
 		int off;
