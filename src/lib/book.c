@@ -112,7 +112,20 @@ static int cmp_name(const void *a, const void *b)
  * whole list comes out in path order without sorting 10,000 full paths.
  * `path` holds "root/rel" and is extended in place for children.
  */
-static void scan_dir(crm_buf *path, size_t rootlen, entries *e, int depth)
+/* Add a copy of the book-relative part of `path` to `links`. */
+static void add_link(entries *links, const crm_buf *path, size_t rootlen)
+{
+	if (links->n == links->cap) {
+		links->cap = links->cap ? links->cap * 2 : 8;
+		links->v = crm_xrealloc(links->v, links->cap * sizeof *links->v);
+	}
+	crm_entry *x = &links->v[links->n++];
+	x->path = crm_xstrndup(path->ptr + rootlen + 1, path->len - rootlen - 1);
+	x->id = crm_xstrdup("");
+	x->symlink = true;
+}
+
+static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, int depth)
 {
 	if (depth > 16)
 		return;
@@ -148,8 +161,12 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, int depth)
 			if (lstat(path->ptr, &st) == 0)
 				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
 		}
+		struct stat target;
 		if (type == DT_DIR) {
-			scan_dir(path, rootlen, e, depth + 1);
+			scan_dir(path, rootlen, e, links, depth + 1);
+		} else if (type == DT_LNK && links && stat(path->ptr, &target) == 0 &&
+			   S_ISDIR(target.st_mode)) {
+			add_link(links, path, rootlen); /* never entered: it leads out of the book */
 		} else if ((type == DT_REG || type == DT_LNK) && nl > 5 && !strcmp(nm + nl - 5, ".yaml")) {
 			if (e->n == e->cap) {
 				e->cap = e->cap ? e->cap * 2 : 64;
@@ -166,18 +183,57 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, int depth)
 	free(names);
 }
 
-int crm_book_scan(crm_book *b, crm_entry **out, size_t *n)
+int crm_book_scan_links(crm_book *b, crm_entry **out, size_t *n, crm_entry **links,
+			size_t *nlinks)
 {
-	entries e = {0};
+	entries e = {0}, l = {0};
 	crm_buf path = CRM_BUF_INIT;
 	crm_buf_puts(&path, b->root);
 	size_t rootlen = path.len;
 	crm_buf_puts(&path, "/customers");
-	scan_dir(&path, rootlen, &e, 0);
+	struct stat st;
+	if (lstat(path.ptr, &st) == 0 && S_ISLNK(st.st_mode))
+		add_link(&l, &path, rootlen);
+	else
+		scan_dir(&path, rootlen, &e, &l, 0);
 	crm_buf_free(&path);
 	*out = e.v;
 	*n = e.n;
+	if (links) {
+		*links = l.v;
+		*nlinks = l.n;
+	} else {
+		crm_entries_free(l.v, l.n);
+	}
 	return 0;
+}
+
+int crm_book_scan(crm_book *b, crm_entry **out, size_t *n)
+{
+	return crm_book_scan_links(b, out, n, NULL, NULL);
+}
+
+int crm_book_check_inside(const crm_book *b, const char *rel)
+{
+	char *p = crm_book_abs(b, rel);
+	size_t rootlen = strlen(b->root);
+	int rc = 0;
+	for (char *s = p + rootlen + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		struct stat st;
+		bool link = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+		if (link)
+			rc = crm_error_set(CRM_EFAIL,
+					   "%s is a symbolic link; records must be inside the book, so "
+					   "crm never writes through it (replace the link with a real "
+					   "folder holding the records); nothing written",
+					   p + rootlen + 1);
+		*s = '/';
+		if (link)
+			break;
+	}
+	free(p);
+	return rc;
 }
 
 void crm_entries_free(crm_entry *v, size_t n)
