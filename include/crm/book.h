@@ -69,6 +69,14 @@ int crm_book_scan_links(crm_book *b, crm_entry **out, size_t *n, crm_entry **lin
 int crm_book_check_inside(const crm_book *b, const char *rel);
 
 /*
+ * While the book is locked, remove the temporaries (".NAME.yaml.XXXXXX")
+ * that a crm killed mid-write left in the folder of the book-relative path
+ * `rel`. Any found then are stale: writers hold the lock. Without the lock
+ * it does nothing. The scan does the same in every folder it reads.
+ */
+void crm_book_clean_temps(const crm_book *b, const char *rel);
+
+/*
  * Whether a book-relative path names a record, by the rule the scan uses:
  * under customers/, ends in .yaml, and no part of it starts with '.'
  * (editor swap files, our temporaries). The one place that rule is written.

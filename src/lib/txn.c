@@ -98,6 +98,7 @@ int crm_txn_open(crm_txn *t, const char *who, crm_record **out)
 				     t->entries[i].path);
 	if ((rc = crm_book_check_inside(t->book, t->entries[i].path)))
 		return rc;
+	crm_book_clean_temps(t->book, t->entries[i].path);
 	crm_record *r;
 	rc = crm_record_load(&r, t->book, &t->entries[i], &t->diags);
 	if (rc)
