@@ -115,6 +115,8 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	if (!e)
 		e = write_file(dir, ".gitattributes", attrs, strlen(attrs));
 	if (!e)
+		e = write_file(dir, ".gitignore", CMD_IGNORE_TEMPS, strlen(CMD_IGNORE_TEMPS));
+	if (!e)
 		e = write_file(dir, "customers/.gitkeep", "", 0);
 	free(text);
 	if (e) {
@@ -122,8 +124,8 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	static const char *const paths[] = {"crm.yaml", "schema/customer.schema.yaml",
-					    ".gitattributes", "customers/.gitkeep"};
-	e = crm_repo_commit(repo, paths, 4, name ? name : id, email && *email ? email : "crm@localhost",
+					    ".gitattributes", ".gitignore", "customers/.gitkeep"};
+	e = crm_repo_commit(repo, paths, 5, name ? name : id, email && *email ? email : "crm@localhost",
 			    "init: new crm book", NULL);
 	if (e < 0) {
 		rc = cmd_fail(e);
@@ -131,7 +133,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	crm_book *b;
 	if (crm_book_open(&b, dir, NULL) == 0) {
-		rc = cmd_setup_clone(b, repo, id);
+		rc = cmd_setup_clone(b, repo, id, false);
 		crm_book_free(b);
 	}
 	if (!rc)
