@@ -140,11 +140,6 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(((const dirent_name *)a)->name, ((const dirent_name *)b)->name);
 }
 
-/*
- * Scan one folder: its names sorted, folders entered in turn, so that the
- * whole list comes out in path order without sorting 10,000 full paths.
- * `path` holds "root/rel" and is extended in place for children.
- */
 /* Add a copy of the book-relative part of `path` to `links`. */
 static void add_link(entries *links, const crm_buf *path, size_t rootlen)
 {
@@ -197,6 +192,13 @@ static void clean_dir(const char *dir)
 	closedir(d);
 }
 
+/*
+ * Scan one folder: its names sorted, folders entered in turn, so that the
+ * whole list comes out in path order without sorting 10,000 full paths.
+ * `path` holds "root/rel" and is extended in place for children. Links to
+ * folders go to `links` (when not NULL); with `clean`, stale temporaries
+ * are removed on the way.
+ */
 static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, int depth,
 		     bool clean)
 {
