@@ -88,9 +88,9 @@ int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const
 	const char *hist = history_list(path);
 	if (hist && (op == '-' || (op == '=' && (!*text || whole_entry(path, hist))))) {
 		rc = crm_error_set(CRM_EFAIL, "%s is the customer's history, which crm never removes "
-					      "or replaces (append with %s+=, or 'crm follow'); edit "
-					      "the file with 'crm edit %s' if that is really meant",
-				   hist, hist, r->id);
+					      "or replaces (it grows with 'crm %s'); edit the file "
+					      "with 'crm edit %s' if that is really meant",
+				   hist, hist[0] == 'f' ? "follow" : "stage", r->id);
 		goto done;
 	}
 	if (op == '=' && !*text) {
