@@ -314,9 +314,9 @@ int crm_book_check_inside(const crm_book *b, const char *rel)
 		bool link = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
 		if (link)
 			rc = crm_error_set(CRM_EFAIL,
-					   "%s is a symbolic link; records must be inside the book, so "
-					   "crm never writes through it (replace the link with a real "
-					   "folder holding the records); nothing written",
+					   "%s is a symbolic link; records must be inside the book, and "
+					   "crm never reads or writes through such a link (replace it "
+					   "with a real folder holding the records)",
 					   p + rootlen + 1);
 		*s = '/';
 		if (link)

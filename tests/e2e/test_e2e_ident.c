@@ -116,6 +116,12 @@ Test(links, a_year_folder_that_is_a_link_is_refused_by_add_follow_and_validate)
 	e2e_assert_code(r, 1);
 	e2e_assert_has(r.out, "customers/2024: error: this folder is a symbolic link");
 	e2e_run_free(&r);
+	/* a record named through the link is flagged too */
+	r = e2e_crmv(b, "validate", "customers/2024/05/202405001.yaml", NULL);
+	e2e_assert_code(r, 1);
+	e2e_assert_has(r.out, "customers/2024/05/202405001.yaml: error: customers/2024 is a "
+			      "symbolic link; records must be inside the book");
+	e2e_run_free(&r);
 	free(orig);
 	free(now);
 }
