@@ -414,6 +414,16 @@ int crm_check_staged(crm_book *b, crm_repo *repo, crm_diags *diags, size_t *nche
 		crm_diags_add(diags, ".git/index", 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
 		return 1;
 	}
+	char **links = NULL;
+	size_t nlinks = 0;
+	if (crm_repo_staged_links(repo, &links, &nlinks) == 0)
+		for (size_t i = 0; i < nlinks; i++) {
+			crm_diags_add(diags, links[i], 0, 0, CRM_SEV_ERROR, "%s",
+				      "a symbolic link under customers/; records and their folders "
+				      "must be inside the book (replace it with a real folder or file)");
+			free(links[i]);
+		}
+	free(links);
 	for (size_t i = 0; i < n; i++) {
 		const char *base = strrchr(v[i].path, '/') + 1;
 		char *id = crm_xstrndup(base, strlen(base) - 5);

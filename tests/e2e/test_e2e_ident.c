@@ -69,8 +69,15 @@ Test(links, a_customers_folder_that_is_a_link_is_never_written_through)
 {
 	const char *b = e2e_book();
 	e2e_run r = e2e_sh(b, "mkdir ../elsewhere && git rm -rq customers && "
-			      "ln -s ../elsewhere customers && git add customers && "
-			      "git commit --no-verify -qm 'link'");
+			      "ln -s ../elsewhere customers && git add customers");
+	e2e_assert_code(r, 0);
+	e2e_run_free(&r);
+	/* the pre-commit hook refuses the link */
+	r = e2e_sh(b, "git commit -qm 'link' 2>&1");
+	cr_expect_neq(r.code, 0, "the hook let the link in:\n%s", r.out);
+	e2e_assert_has(r.out, "customers: error: a symbolic link under customers/");
+	e2e_run_free(&r);
+	r = e2e_sh(b, "git commit --no-verify -qm 'link'");
 	e2e_assert_code(r, 0);
 	e2e_run_free(&r);
 	int before = e2e_commits(b);
