@@ -16,6 +16,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/history.h"
+#include "crm/staged.h"
 
 static char root[64];
 static char book[128];
@@ -173,5 +174,25 @@ Test(reposafe, a_branch_lock_that_stays_is_named_with_advice)
 	cr_expect(strstr(m, "/.git/refs/heads/main.lock exists") != NULL, "%s", m);
 	cr_expect(strstr(m, "if no git is running, remove it (rm '") != NULL, "%s", m);
 	cr_expect(strstr(m, "for writing: ") == NULL, "%s", m);
+	crm_repo_free(r);
+}
+
+Test(reposafe, staged_links_under_customers_are_listed)
+{
+	crm_repo *r = new_repo();
+	sh("mkdir -p customers/2023 && touch customers/2023/a.yaml && ln -s /tmp customers/2024 && "
+	   "ln -s /tmp elsewhere && git add -A");
+	char **v = NULL;
+	size_t n = 0;
+	cr_assert_eq(crm_repo_staged_links(r, &v, &n), 0, "%s", crm_error_last());
+	cr_assert_eq(n, 1);
+	cr_expect_str_eq(v[0], "customers/2024");
+	free(v[0]);
+	free(v);
+	/* once committed, it is no longer the commit's doing */
+	sh("git -c user.name=M -c user.email=m@x.com commit -qm x");
+	cr_assert_eq(crm_repo_staged_links(r, &v, &n), 0, "%s", crm_error_last());
+	cr_expect_eq(n, 0);
+	free(v);
 	crm_repo_free(r);
 }
