@@ -5,8 +5,8 @@
 # what is missing with apt-get (as root, or through sudo); anywhere else, or
 # without the rights to install, says what is missing and fails.
 #
-# Needed: a C compiler and make, pkg-config with libyaml (yaml-0.1), libgit2
-# and Criterion, git, python3 with its yaml module (the tests use it), and
+# Needed: a C compiler and make, pkg-config with libyaml (yaml-0.1), libgit2,
+# PCRE2 (libpcre2-8) and Criterion, git, python3 with its yaml module (the tests use it), and
 # valgrind.
 set -u
 
@@ -33,12 +33,14 @@ check() {
 		pkg-config --exists libgit2 || need libgit2-dev "libgit2 (pkg-config libgit2)"
 		pkg-config --exists criterion || need libcriterion-dev "Criterion (pkg-config criterion)"
 		pkg-config --exists libcrypto || need libssl-dev "OpenSSL's libcrypto (pkg-config libcrypto)"
+		pkg-config --exists libpcre2-8 || need libpcre2-dev "PCRE2 (pkg-config libpcre2-8)"
 	else
 		need pkg-config "pkg-config"
 		need libyaml-dev "libyaml"
 		need libgit2-dev "libgit2"
 		need libcriterion-dev "Criterion"
 		need libssl-dev "OpenSSL's libcrypto"
+		need libpcre2-dev "PCRE2"
 	fi
 	have git || need git "git"
 	if have python3; then

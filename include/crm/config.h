@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 
+#include "crm/date.h"
 #include "crm/error.h"
 
 /* One member of the team: who may own and follow up customers. */
@@ -13,6 +14,7 @@ typedef struct {
 	char *id;
 	char *name;
 	char *email;
+	char *left;  /* YYYY-MM-DD: the day they left the team (SPEC §2), or NULL */
 } crm_member;
 
 /* A named number of days (a priority's follow-up interval). */
@@ -46,6 +48,13 @@ const crm_member *crm_config_member(const crm_config *c, const char *id);
 /* The member whose email (case-insensitive) or name matches, or NULL. */
 const crm_member *crm_config_member_by_identity(const crm_config *c, const char *name,
 						const char *email);
+/*
+ * When member `id` has left the team on or before `on`: their `left` date
+ * (borrowed, YYYY-MM-DD); else NULL (still in the team that day, or not a
+ * member at all). History may name them; new work may not (SPEC §2).
+ */
+const char *crm_config_left_on(const crm_config *c, const char *id, crm_date on);
+
 /* Days until the next follow-up for a priority, or -1 when unknown. */
 int crm_config_priority_days(const crm_config *c, const char *priority);
 /* "ming, li, sarah": the team ids for hints. Caller frees. */

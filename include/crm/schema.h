@@ -13,6 +13,10 @@
  * schemas (`true`, `false`) are accepted wherever a schema is. Anything else
  * is refused when the schema is loaded, never silently ignored.
  *
+ * A `pattern` is an ECMAScript regular expression over characters (see
+ * crm/regex.h), compiled once when the schema is loaded; a value on which
+ * it hits its match limit is an error on that field, never a hang.
+ *
  * Two deliberate departures from the letter of draft-07, both stricter:
  *  - beside `$ref` only annotations are allowed (title, description,
  *    $comment, default, examples, x-label, x-labels): draft-07 readers such

@@ -28,6 +28,8 @@ typedef struct {
 	crm_record **records;    /* records opened or added; owned */
 	size_t nrecords;
 	crm_diags diags;         /* why the last commit was refused */
+	struct crm_txn_file *files; /* other files of the book to write in the commit */
+	size_t nfiles;
 } crm_txn;
 
 /* Open the repository and take the book lock. */
@@ -41,8 +43,19 @@ void crm_txn_free(crm_txn *t);
  * exact id whose file is where a new record with that id would go is read
  * without scanning the book (a big book has thousands of files). */
 int crm_txn_open(crm_txn *t, const char *who, crm_record **out);
+/* Take a record already read from one of t->entries (crm_record_load) into
+ * the transaction: t owns it from now on and commits it when it changed. */
+void crm_txn_keep(crm_txn *t, crm_record *r);
 /* Add a new record (t takes ownership). CRM_EFAIL if its id is taken. */
 int crm_txn_add(crm_txn *t, crm_record *r);
+
+/*
+ * Write the book file `path` (relative: "crm.yaml") with `len` bytes of
+ * `data` in the same commit as the records, atomically, and put it back if
+ * the commit fails. Not a record: crm_record_check does not see it, so the
+ * caller validates it. CRM_EFAIL for a symlink; CRM_EIO when it cannot be read.
+ */
+int crm_txn_put(crm_txn *t, const char *path, const char *data, size_t len);
 
 /*
  * Check every changed record (crm_record_check); when one has errors,

@@ -11,6 +11,7 @@
 #include "crm/history.h"
 #include "crm/record.h"
 #include "crm/schema.h"
+#include "crm/team.h"
 #include "crm/txn.h"
 #include "crm/value.h"
 
@@ -178,6 +179,10 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 			rc = cmd_fail(e);
 			goto done;
 		}
+	}
+	if ((e = crm_team_refuse_new_work(b->config, r, NULL, NULL, ctx->today))) {
+		rc = cmd_fail(e);
+		goto done;
 	}
 	warn_duplicates(t, r);
 	char *msg = crm_xasprintf("add %s: %s", r->id, name);

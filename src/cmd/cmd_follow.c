@@ -10,6 +10,7 @@
 #include "crm/query.h"
 #include "crm/record.h"
 #include "crm/schema.h"
+#include "crm/team.h"
 #include "crm/txn.h"
 
 static int run(crm_ctx *ctx, int argc, char **argv)
@@ -78,7 +79,20 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		goto fail;
 	if (!a.by)
 		a.by = me->id;
+	/* someone who left may have follow-ups in history, none on or after the day they left */
+	const char *gone = crm_config_left_on(b->config, a.by, a.date);
+	if (gone) {
+		e = crm_error_set(CRM_EFAIL, "'%s' left the team on %s: a follow-up on or after that day "
+				  "was someone else's (give --by)", a.by, gone);
+		goto fail;
+	}
 	if ((e = crm_deal_follow(r, b->config, s, &a, ctx->today)))
+		goto fail;
+	/* the new follow-up's next action, when it is the open one, may not go to someone gone */
+	crm_next nx;
+	const crm_node *all = crm_node_get(r->doc->root, "followups");
+	if (crm_record_next(r, &nx) && nx.followup == all->n - 1 &&
+	    (e = crm_team_refuse_new_work(b->config, r, crm_record_str(r, "owner"), NULL, ctx->today)))
 		goto fail;
 
 	/* the follow-up just written is the last item */

@@ -10,6 +10,7 @@
 #include "crm/emit.h"
 #include "crm/record.h"
 #include "crm/schema.h"
+#include "crm/team.h"
 #include "crm/txn.h"
 #include "crm/value.h"
 
@@ -155,10 +156,17 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	crm_buf msg = CRM_BUF_INIT;
 	crm_buf_printf(&msg, "set %s:", r->id);
+	/* who had the customer and its next action before, to refuse giving them to someone gone */
+	const char *o = crm_record_str(r, "owner"), *h = crm_team_next_holder(r);
+	char *old_owner = o ? crm_xstrdup(o) : NULL, *old_holder = h ? crm_xstrdup(h) : NULL;
 	for (int i = optind + 1; i < argc && !e; i++) {
 		e = cmd_apply_assignment(ctx, s, r, argv[i]);
 		crm_buf_printf(&msg, " %s", argv[i]);
 	}
+	if (!e)
+		e = crm_team_refuse_new_work(b->config, r, old_owner, old_holder, ctx->today);
+	free(old_owner);
+	free(old_holder);
 	if (!e) {
 		e = crm_txn_commit(t, NULL, msg.ptr);
 		if (e == 1) {

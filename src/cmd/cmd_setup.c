@@ -43,6 +43,12 @@ int cmd_setup_clone(crm_book *b, crm_repo *repo, const char *user, bool strict)
 		free(team);
 		return 1;
 	}
+	/* a clone is still useful to someone who left (reading history), so warn, not refuse */
+	crm_date today;
+	const char *gone = crm_date_today(&today) == 0 ? crm_config_left_on(b->config, user, today) : NULL;
+	if (gone)
+		cmd_warn("'%s' left the team on %s: crm will give them no customer or next action "
+			 "(see 'crm handover')", user, gone);
 	int rc = crm_repo_config_set(repo, "crm.user", user);
 	if (rc)
 		return cmd_fail(rc);

@@ -11,6 +11,7 @@
 #include "crm/buf.h"
 #include "crm/record.h"
 #include "crm/staged.h"
+#include "crm/team.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -115,7 +116,11 @@ static char *file_sig(const crm_book *b, const char *rel)
 static char *cache_header(const crm_book *b)
 {
 	char *s1 = file_sig(b, "schema/customer.schema.yaml"), *s2 = file_sig(b, "crm.yaml");
-	char *header = crm_xasprintf("crm-check-cache 2 %s %s\n", s1, s2);
+	/* who has left by today changes the warnings without changing a file */
+	crm_date today;
+	char *gone = crm_date_today(&today) == 0 ? crm_team_departed(b->config, today) : crm_xstrdup("?");
+	char *header = crm_xasprintf("crm-check-cache 2 %s %s left:%s\n", s1, s2, gone);
+	free(gone);
 	free(s1);
 	free(s2);
 	return header;
@@ -424,6 +429,10 @@ int crm_check_staged(crm_book *b, crm_repo *repo, crm_diags *diags, size_t *nche
 			free(links[i]);
 		}
 	free(links);
+	/* a schema that does not load: say why at its lines, not only that it failed */
+	const struct crm_schema *schema;
+	if (n > 0)
+		crm_book_schema(b, &schema, diags);
 	for (size_t i = 0; i < n; i++) {
 		const char *base = strrchr(v[i].path, '/') + 1;
 		char *id = crm_xstrndup(base, strlen(base) - 5);

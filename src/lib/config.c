@@ -69,6 +69,27 @@ static bool check_member(crm_diags *d, const char *path, const crm_node *m, cons
 	return id_ok;
 }
 
+/*
+ * A member's `left:` (SPEC §2): a real calendar date, written YYYY-MM-DD.
+ * Kept apart from the other team fields so that its rule reads in one place.
+ */
+static void read_left(crm_member *t, const crm_node *m, const char *path, crm_diags *d)
+{
+	const crm_node *n = crm_node_get(m, "left");
+	crm_date when;
+	if (!n)
+		return;
+	if (n->kind != CRM_NODE_SCALAR || !crm_date_parse_iso(&when, n->value)) {
+		if (d)
+			crm_diags_add(d, path, n->line, n->col, CRM_SEV_ERROR,
+				      "team member '%s': left must be the date they left, as YYYY-MM-DD "
+				      "(a real calendar date), not '%s'", t->id,
+				      n->kind == CRM_NODE_SCALAR ? n->value : "a list or mapping");
+		return;
+	}
+	t->left = crm_xstrdup(n->value);
+}
+
 int crm_config_load(crm_config **out, const char *path, crm_diags *diags)
 {
 	crm_doc *doc = NULL;
@@ -146,13 +167,15 @@ int crm_config_load(crm_config **out, const char *path, crm_diags *diags)
 				bad(d, path, crm_node_get(m, "id"), "team id '%s' appears twice", id);
 			for (size_t k = 0; k < m->n; k++) {
 				const char *mk = m->keys[k]->value;
-				if (strcmp(mk, "id") && strcmp(mk, "name") && strcmp(mk, "email"))
-					bad(d, path, m->keys[k], "unknown team field '%s' (id, name, email)", mk);
+				if (strcmp(mk, "id") && strcmp(mk, "name") && strcmp(mk, "email") &&
+				    strcmp(mk, "left"))
+					bad(d, path, m->keys[k], "unknown team field '%s' (id, name, email, left)", mk);
 			}
 			crm_member *t = &c->team[c->nteam++];
 			t->id = crm_xstrdup(id);
 			t->name = crm_xstrdup(crm_node_str(m, "name") ? crm_node_str(m, "name") : id);
 			t->email = crm_xstrdup(crm_node_str(m, "email") ? crm_node_str(m, "email") : "");
+			read_left(t, m, path, d);
 		}
 	}
 	const crm_node *pr = crm_node_get(root, "priorities");
@@ -217,6 +240,7 @@ void crm_config_free(crm_config *c)
 		free(c->team[i].id);
 		free(c->team[i].name);
 		free(c->team[i].email);
+		free(c->team[i].left);
 	}
 	for (size_t i = 0; i < c->npriorities; i++)
 		free(c->priorities[i].name);
@@ -246,6 +270,15 @@ const crm_member *crm_config_member_by_identity(const crm_config *c, const char 
 		if (strcmp(c->team[i].name, name) == 0 || strcmp(c->team[i].id, name) == 0)
 			return &c->team[i];
 	return NULL;
+}
+
+const char *crm_config_left_on(const crm_config *c, const char *id, crm_date on)
+{
+	const crm_member *m = crm_config_member(c, id);
+	crm_date left;
+	if (!m || !m->left || !crm_date_parse_iso(&left, m->left))
+		return NULL;
+	return crm_date_cmp(left, on) <= 0 ? m->left : NULL;
 }
 
 int crm_config_priority_days(const crm_config *c, const char *priority)

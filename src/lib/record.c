@@ -2,6 +2,7 @@
 #include "crm/buf.h"
 #include "crm/check.h"
 #include "crm/schema.h"
+#include "crm/team.h"
 #include "crm/utf8.h"
 
 #include <fcntl.h>
@@ -265,6 +266,10 @@ int crm_record_check(crm_book *b, const crm_record *r, crm_diags *d)
 			check_member(b, r, crm_node_at(fu->items[i], "next.by"), f2, d);
 		}
 	}
+	/* people who left the team may stay in history, not on open work */
+	crm_date today;
+	if (crm_date_today(&today) == 0)
+		crm_team_check_record(b->config, r, today, d);
 	/* stage history: starts with initial on the first-contact date, ends with the stage */
 	const crm_node *sh = crm_node_get(root, "stage_history");
 	const char *stage = crm_node_str(root, "stage");

@@ -9,11 +9,11 @@
 #include "crm/schema.h"
 #include "crm/buf.h"
 #include "crm/date.h"
+#include "crm/regex.h"
 #include "crm/utf8.h"
 
 #include <ctype.h>
 #include <math.h>
-#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,18 +34,6 @@ enum {
 enum fmt { F_NONE, F_DATE, F_EMAIL, F_URI };
 
 typedef struct sch sch;
-
-/*
- * One step of a fully anchored pattern such as ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$:
- * a set of bytes, repeated min to max times. Ids and team ids are checked on
- * every record, and regexec() costs more than all the rest of validation.
- */
-struct fast_atom {
-	uint8_t set[32]; /* bitmap over byte values */
-	unsigned min, max;
-};
-#define FAST_MAX_ATOMS 16
-#define FAST_INF 0xFFFFFFFFu
 
 typedef struct {
 	const char *name; /* borrowed from the schema document */
@@ -80,10 +68,7 @@ struct sch {
 	size_t nenum;
 	char *enum_list;         /* "a, b, c", for messages */
 	const crm_node *const_;
-	bool has_re;
-	regex_t re;
-	struct fast_atom *fast;  /* the pattern as byte classes, or NULL */
-	size_t nfast;
+	crm_regex *re;           /* the compiled pattern, or NULL */
 	const char *pattern;     /* as written */
 	enum fmt format;
 	bool has_min, has_max;
@@ -104,6 +89,7 @@ struct crm_schema {
 	sch *root;
 	sch **all; /* every compiled subschema, for lookup and freeing */
 	size_t nall, capall;
+	crm_regex_scratch *scratch; /* for every pattern match; NULL = none yet */
 };
 
 /* ------------------------------------------------------------------ */
@@ -323,289 +309,6 @@ static bool valid_uri(const char *s)
 	return true;
 }
 
-/*
- * Translate an ECMA-262 pattern (what JSON Schema means) into a POSIX ERE:
- * \d \w \s and their negations become bracket classes, (?: becomes (, lazy
- * quantifiers lose their ? (a search for a match succeeds either way).
- * Returns NULL, or why the pattern cannot be translated.
- */
-static const char *ecma_to_ere(const char *p, crm_buf *out)
-{
-	bool in_br = false, br_dash = false;
-	const char *br_first = NULL;
-	for (; *p; p++) {
-		char ch = *p;
-		if (in_br) {
-			if (ch == ']' && p != br_first) {
-				if (br_dash)
-					crm_buf_putc(out, '-');
-				crm_buf_putc(out, ']');
-				in_br = false;
-				continue;
-			}
-			if (ch != '\\') {
-				crm_buf_putc(out, ch);
-				continue;
-			}
-			char e = *++p;
-			switch (e) {
-			case 'd': crm_buf_puts(out, "0-9"); break;
-			case 'w': crm_buf_puts(out, "A-Za-z0-9_"); break;
-			case 's': crm_buf_puts(out, "[:space:]"); break;
-			case 'n': crm_buf_putc(out, '\n'); break;
-			case 't': crm_buf_putc(out, '\t'); break;
-			case 'r': crm_buf_putc(out, '\r'); break;
-			case '-': br_dash = true; break;
-			case '\0': return "it ends with a backslash";
-			case 'D':
-			case 'W':
-			case 'S': return "\\D, \\W and \\S are not supported inside [...]";
-			case ']': return "\\] inside [...] is not supported; put ] first: []...]";
-			default:
-				if (isalnum((unsigned char)e))
-					return "it uses an escape other than \\d \\w \\s \\n \\t \\r";
-				crm_buf_putc(out, e);
-			}
-			continue;
-		}
-		switch (ch) {
-		case '\\': {
-			char e = *++p;
-			switch (e) {
-			case 'd': crm_buf_puts(out, "[0-9]"); break;
-			case 'D': crm_buf_puts(out, "[^0-9]"); break;
-			case 'w': crm_buf_puts(out, "[A-Za-z0-9_]"); break;
-			case 'W': crm_buf_puts(out, "[^A-Za-z0-9_]"); break;
-			case 's': crm_buf_puts(out, "[[:space:]]"); break;
-			case 'S': crm_buf_puts(out, "[^[:space:]]"); break;
-			case 'n': crm_buf_putc(out, '\n'); break;
-			case 't': crm_buf_putc(out, '\t'); break;
-			case 'r': crm_buf_putc(out, '\r'); break;
-			case '\0': return "it ends with a backslash";
-			default:
-				if (isalnum((unsigned char)e))
-					return "it uses an escape other than \\d \\w \\s \\n \\t \\r";
-				if (strchr("^.[$()|*+?{\\", e))
-					crm_buf_putc(out, '\\');
-				crm_buf_putc(out, e);
-			}
-			break;
-		}
-		case '[':
-			in_br = true;
-			br_dash = false;
-			crm_buf_putc(out, '[');
-			if (p[1] == '^') {
-				crm_buf_putc(out, '^');
-				p++;
-			}
-			br_first = p + 1;
-			break;
-		case '(':
-			crm_buf_putc(out, '(');
-			if (p[1] == '?') {
-				if (p[2] != ':')
-					return "lookaround groups (?=...) are not supported";
-				p += 2;
-			}
-			break;
-		case '*':
-		case '+':
-		case '?':
-		case '}':
-			crm_buf_putc(out, ch);
-			if (p[1] == '?')
-				p++;
-			break;
-		default:
-			crm_buf_putc(out, ch);
-		}
-	}
-	return in_br ? "a [ is not closed" : NULL;
-}
-
-static void set_add(uint8_t *set, int c)
-{
-	set[(unsigned char)c >> 3] |= (uint8_t)(1u << ((unsigned char)c & 7));
-}
-
-static bool set_has(const uint8_t *set, int c)
-{
-	return set[(unsigned char)c >> 3] & (1u << ((unsigned char)c & 7));
-}
-
-/* Add the class of escape `e` (d, w, s) to set; false for other letters. */
-static bool set_add_class(uint8_t *set, char e)
-{
-	switch (e) {
-	case 'd':
-		for (int c = '0'; c <= '9'; c++)
-			set_add(set, c);
-		return true;
-	case 'w':
-		for (int c = 0; c < 128; c++)
-			if (isalnum(c) || c == '_')
-				set_add(set, c);
-		return true;
-	case 's':
-		for (const char *p = " \t\n\v\f\r"; *p; p++)
-			set_add(set, *p);
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* The ECMA escape at p (after the backslash) as a set; false if not simple. */
-static bool fast_escape(uint8_t *set, char e, bool *negated)
-{
-	*negated = false;
-	if (set_add_class(set, e))
-		return true;
-	if (e == 'D' || e == 'W' || e == 'S') {
-		*negated = true;
-		return set_add_class(set, (char)tolower((unsigned char)e));
-	}
-	if (e && (unsigned char)e < 128 && ispunct((unsigned char)e)) {
-		set_add(set, e);
-		return true;
-	}
-	return false;
-}
-
-/* Read a number for {m,n}; returns the end, or NULL. */
-static const char *fast_num(const char *p, unsigned *out)
-{
-	if (!isdigit((unsigned char)*p))
-		return NULL;
-	unsigned long v = 0;
-	while (isdigit((unsigned char)*p)) {
-		v = v * 10 + (unsigned long)(*p++ - '0');
-		if (v > 100000)
-			return NULL;
-	}
-	*out = (unsigned)v;
-	return p;
-}
-
-/*
- * Compile ^ (class quantifier?)* $ into atoms. Returns the number of
- * atoms, or 0 when the pattern is anything else (regexec does it then).
- */
-static size_t fast_compile(const char *p, struct fast_atom *a)
-{
-	size_t n = 0;
-	if (*p++ != '^')
-		return 0;
-	while (*p && !(p[0] == '$' && !p[1])) {
-		if (n == FAST_MAX_ATOMS)
-			return 0;
-		struct fast_atom *x = &a[n++];
-		memset(x, 0, sizeof *x);
-		bool neg = false;
-		if (*p == '[') {
-			p++;
-			if (*p == '^') {
-				neg = true;
-				p++;
-			}
-			if (*p == ']')
-				return 0;
-			while (*p && *p != ']') {
-				int lo;
-				if (*p == '\\') {
-					bool eneg;
-					uint8_t one[32] = { 0 };
-					if (!fast_escape(one, p[1], &eneg) || eneg)
-						return 0;
-					p += 2;
-					if (!(p[-1] && ispunct((unsigned char)p[-1]))) {
-						for (int i = 0; i < 32; i++)
-							x->set[i] |= one[i];
-						continue;
-					}
-					lo = p[-1];
-				} else if ((unsigned char)*p >= 128 || *p == '[') {
-					return 0;
-				} else {
-					lo = *p++;
-				}
-				if (p[0] == '-' && p[1] && p[1] != ']') {
-					int hi = p[1];
-					if (hi == '\\' || (unsigned char)hi >= 128 || hi < lo)
-						return 0;
-					for (int c = lo; c <= hi; c++)
-						set_add(x->set, c);
-					p += 2;
-				} else {
-					set_add(x->set, lo);
-				}
-			}
-			if (*p++ != ']')
-				return 0;
-		} else if (*p == '\\') {
-			if (!fast_escape(x->set, p[1], &neg))
-				return 0;
-			p += 2;
-		} else if ((unsigned char)*p >= 128 || strchr(".()|*+?{}^$", *p)) {
-			return 0;
-		} else {
-			set_add(x->set, *p++);
-		}
-		if (neg)
-			for (int i = 0; i < 32; i++)
-				x->set[i] = (uint8_t)~x->set[i];
-		x->set[0] &= (uint8_t)~1u; /* never match the terminating NUL */
-		x->min = x->max = 1;
-		if (*p == '?') {
-			x->min = 0;
-			p++;
-		} else if (*p == '*') {
-			x->min = 0;
-			x->max = FAST_INF;
-			p++;
-		} else if (*p == '+') {
-			x->max = FAST_INF;
-			p++;
-		} else if (*p == '{') {
-			if (!(p = fast_num(p + 1, &x->min)))
-				return 0;
-			x->max = x->min;
-			if (*p == ',') {
-				p++;
-				x->max = FAST_INF;
-				if (*p != '}' && !(p = fast_num(p, &x->max)))
-					return 0;
-			}
-			if (*p++ != '}' || x->max < x->min)
-				return 0;
-		}
-		if (*p == '?' || *p == '*' || *p == '+' || *p == '{')
-			return 0;
-	}
-	return *p == '$' ? n : 0;
-}
-
-/* Match atoms a[0..n) against all of s (backtracking over counts). */
-static bool fast_match(const struct fast_atom *a, size_t n, const char *s)
-{
-	if (!n)
-		return !*s;
-	unsigned k = 0;
-	while (k < a->max && set_has(a->set, s[k]))
-		k++;
-	if (n == 1)
-		return k >= a->min && !s[k];
-	for (;; k--) {
-		if (k < a->min)
-			return false;
-		if (fast_match(a + 1, n - 1, s + k))
-			return true;
-		if (!k)
-			return false;
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* Compiling                                                           */
 
@@ -814,34 +517,23 @@ static void compile_enum(cctx *cc, sch *s, const crm_node *v)
 	s->enum_list = crm_buf_detach(&b);
 }
 
+/* Compiled once here; validation reuses it with the schema's one scratch. */
 static void compile_pattern(cctx *cc, sch *s, const crm_node *v)
 {
 	if (!want_scalar(cc, "pattern", v))
 		return;
-	crm_buf b = CRM_BUF_INIT;
-	const char *why = ecma_to_ere(v->value, &b);
-	if (why) {
-		cerr(cc, v, "pattern '%s' cannot be used: %s", v->value, why);
-	} else {
-		int rc = regcomp(&s->re, crm_buf_cstr(&b), REG_EXTENDED | REG_NOSUB);
-		if (rc) {
-			char msg[128];
-			regerror(rc, &s->re, msg, sizeof msg);
-			regfree(&s->re);
-			cerr(cc, v, "pattern '%s' does not compile: %s", v->value, msg);
-		} else {
-			s->has_re = true;
-			s->pattern = v->value;
-			struct fast_atom a[FAST_MAX_ATOMS];
-			size_t n = fast_compile(v->value, a);
-			if (n) {
-				s->fast = crm_xcalloc(n, sizeof *a);
-				memcpy(s->fast, a, n * sizeof *a);
-				s->nfast = n;
-			}
-		}
+	crm_regex *re = NULL;
+	size_t at = 0;
+	if (crm_regex_new(&re, v->value, v->len, &at) < 0) {
+		cerr(cc, v, "pattern '%s' does not compile: %s (at character %zu of the pattern)",
+		     v->value, crm_error_last(), at + 1);
+		return;
 	}
-	crm_buf_free(&b);
+	crm_regex_free(s->re);
+	s->re = re;
+	s->pattern = v->value;
+	if (!cc->s->scratch)
+		cc->s->scratch = crm_regex_scratch_new();
 }
 
 static void compile_format(cctx *cc, sch *s, const crm_node *v)
@@ -1197,12 +889,11 @@ void crm_schema_free(crm_schema *s)
 		free(x->enum_list);
 		free(x->all_of);
 		free(x->because);
-		free(x->fast);
-		if (x->has_re)
-			regfree(&x->re);
+		crm_regex_free(x->re);
 		free(x);
 	}
 	free(s->all);
+	crm_regex_scratch_free(s->scratch);
 	crm_doc_free(s->doc);
 	free(s);
 }
@@ -1265,6 +956,7 @@ typedef struct {
 	int errors;
 	const char *because; /* why the then/else branch we are in applies */
 	bool unless;         /* we are in an else branch */
+	crm_regex_scratch *scratch; /* the schema's, for patterns */
 } vctx;
 
 /* Append the field path of node n: `contacts[0].email`. */
@@ -1522,10 +1214,15 @@ static bool check_text(vctx *c, const sch *s, const crm_node *n)
 			FAIL();
 		}
 	}
-	if (s->has_re && !(s->fast ? fast_match(s->fast, s->nfast, n->value)
-				   : regexec(&s->re, n->value, 0, NULL, 0) == 0)) {
+	int m = s->re ? crm_regex_match(s->re, c->scratch, n->value, n->len) : 1;
+	if (m == 0) {
 		report(c, n, n, CRM_SEV_ERROR, "'%s' does not match the pattern %s", n->value,
 		       s->pattern);
+		FAIL();
+	} else if (m < 0) {
+		report(c, n, n, CRM_SEV_ERROR,
+		       "cannot be checked: the pattern %s %s; simplify it in the schema",
+		       s->pattern, crm_error_last());
 		FAIL();
 	}
 	switch (s->format) {
@@ -1796,7 +1493,7 @@ int crm_schema_validate(const crm_schema *s, const crm_doc *doc, crm_diags *diag
 	static char empty[1];
 	crm_node null_node = { .kind = CRM_NODE_SCALAR, .line = 1, .col = 1, .value = empty,
 			       .jtype = CRM_JSON_NULL, .style = CRM_STYLE_PLAIN };
-	vctx c = { doc, diags, diags ? diags->n : 0, false, 0, NULL, false };
+	vctx c = { doc, diags, diags ? diags->n : 0, false, 0, NULL, false, s->scratch };
 	check(&c, s->root, doc && doc->root ? doc->root : &null_node);
 	return c.errors;
 }
@@ -2073,6 +1770,6 @@ int crm_schema_accepts(const crm_schema *S, const char *path, const crm_node *no
 	const sch *s = S && node ? sch_at(S, path, NULL) : NULL;
 	if (!s)
 		return 1;
-	vctx c = { NULL, NULL, 0, true, 0, NULL, false };
+	vctx c = { NULL, NULL, 0, true, 0, NULL, false, S->scratch };
 	return check(&c, s, node);
 }

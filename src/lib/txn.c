@@ -9,6 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A file that is not a record, written in the commit (crm_txn_put). */
+struct crm_txn_file {
+	char *path;
+	char *data, *orig; /* orig NULL when the file did not exist */
+	size_t len, orig_len;
+};
+
 int crm_txn_begin(crm_txn **out, crm_book *b, const char *what)
 {
 	crm_txn *t = crm_xcalloc(1, sizeof *t);
@@ -36,6 +43,12 @@ void crm_txn_free(crm_txn *t)
 	free(t->records);
 	crm_entries_free(t->entries, t->nentries);
 	crm_diags_free(&t->diags);
+	for (size_t i = 0; i < t->nfiles; i++) {
+		free(t->files[i].path);
+		free(t->files[i].data);
+		free(t->files[i].orig);
+	}
+	free(t->files);
 	crm_repo_free(t->repo);
 	crm_book_unlock(t->book);
 	free(t);
@@ -45,6 +58,11 @@ static void keep(crm_txn *t, crm_record *r)
 {
 	t->records = crm_xrealloc(t->records, (t->nrecords + 1) * sizeof *t->records);
 	t->records[t->nrecords++] = r;
+}
+
+void crm_txn_keep(crm_txn *t, crm_record *r)
+{
+	keep(t, r);
 }
 
 int crm_txn_scan(crm_txn *t)
@@ -137,6 +155,46 @@ int crm_txn_add(crm_txn *t, crm_record *r)
 	}
 	keep(t, r);
 	return 0;
+}
+
+int crm_txn_put(crm_txn *t, const char *path, const char *data, size_t len)
+{
+	char *abs = crm_book_abs(t->book, path);
+	struct stat st;
+	crm_buf old = CRM_BUF_INIT;
+	int rc = 0;
+	bool exists = lstat(abs, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode))
+		rc = crm_error_set(CRM_EFAIL, "%s is not a regular file; crm never writes through links",
+				   path);
+	else if (exists)
+		rc = crm_buf_read_file(&old, abs);
+	free(abs);
+	if (rc) {
+		crm_buf_free(&old);
+		return rc;
+	}
+	t->files = crm_xrealloc(t->files, (t->nfiles + 1) * sizeof *t->files);
+	struct crm_txn_file *f = &t->files[t->nfiles++];
+	f->path = crm_xstrdup(path);
+	f->data = crm_xstrndup(data, len);
+	f->len = len;
+	f->orig_len = old.len;
+	f->orig = exists ? crm_buf_detach(&old) : NULL;
+	return 0;
+}
+
+/* Put the other files back as they were; only the first `n` were written. */
+static void rollback_files(crm_txn *t, size_t n)
+{
+	for (size_t i = 0; i < n && i < t->nfiles; i++) {
+		char *abs = crm_book_abs(t->book, t->files[i].path);
+		if (t->files[i].orig)
+			crm_write_atomic(abs, t->files[i].orig, t->files[i].orig_len);
+		else
+			unlink(abs);
+		free(abs);
+	}
 }
 
 int crm_whoami(const crm_member **out, crm_book *b, crm_repo *repo)
@@ -236,6 +294,10 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 				     already, already);
 	if (crm_diags_errors(&t->diags))
 		return crm_error_set(CRM_EINVALID, "the change would make a record invalid; nothing written");
+	for (size_t i = 0; i < t->nfiles; i++)
+		if (!t->files[i].orig || t->files[i].len != t->files[i].orig_len ||
+		    memcmp(t->files[i].data, t->files[i].orig, t->files[i].len))
+			nchanged++;
 	if (!nchanged)
 		return 1;
 	if (!author) {
@@ -244,7 +306,7 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 			return rc;
 	}
 	size_t npaths = 0, written = 0;
-	const char **paths = crm_xcalloc(t->nrecords + 1, sizeof *paths);
+	const char **paths = crm_xcalloc(t->nrecords + t->nfiles + 1, sizeof *paths);
 	for (size_t i = 0; i < t->nrecords; i++, written++) {
 		crm_record *r = t->records[i];
 		if (!crm_record_changed(r))
@@ -257,6 +319,19 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 			goto done;
 		}
 		paths[npaths++] = r->path;
+	}
+	size_t fwritten = 0;
+	for (; fwritten < t->nfiles; fwritten++) {
+		struct crm_txn_file *f = &t->files[fwritten];
+		char *abs = crm_book_abs(t->book, f->path);
+		rc = crm_write_atomic(abs, f->data, f->len);
+		free(abs);
+		if (rc) {
+			rollback_files(t, fwritten);
+			rollback(t, written);
+			goto done;
+		}
+		paths[npaths++] = f->path;
 	}
 	char *email = author->email && *author->email ? crm_xstrdup(author->email) : NULL;
 	if (!email) {
@@ -272,6 +347,7 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		/* restore the files; what the command wrote must not stay uncommitted */
 		const char *msg = crm_error_last();
 		char *keepmsg = crm_xstrdup(msg);
+		rollback_files(t, fwritten);
 		rollback(t, written);
 		crm_error_set(rc, "%s", keepmsg);
 		free(keepmsg);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crm/schema.h"
 
@@ -243,8 +244,8 @@ Test(schema, pattern_and_lengths)
 	expect_error(s, "name: 科\n", 1, 7, "name: '科' is too short (at least 2 characters)");
 }
 
-/* Anchored class patterns take a fast path; others go to regexec: same answers. */
-Test(schema, pattern_fast_path_agrees_with_regex)
+/* Id, phone and code patterns as teams write them. */
+Test(schema, pattern_common_forms)
 {
 	static const struct { const char *pat, *text; bool ok; } cases[] = {
 		{ "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "202405001", true },
@@ -522,14 +523,106 @@ Test(schema, bad_refs_are_refused)
 
 Test(schema, bad_patterns_are_refused)
 {
-	crm_diags d = schema_bad("pattern: '^(a$'\n");
-	cr_expect(strstr(d.v[0].msg, "pattern '^(a$' does not compile"), "%s", d.v[0].msg);
+	/* at the value's line and column, with PCRE2's reason and where */
+	crm_diags d = schema_bad("type: object\nproperties:\n  a: {pattern: '^(a$'}\n");
+	cr_expect_eq(d.v[0].line, 3);
+	cr_expect_eq(d.v[0].col, 16);
+	cr_expect(strstr(d.v[0].msg, "pattern '^(a$' does not compile: missing closing parenthesis"
+				     " (at character 5 of the pattern)"), "%s", d.v[0].msg);
 	crm_diags_free(&d);
-	d = schema_bad("pattern: '\\bword'\n");
-	cr_expect(strstr(d.v[0].msg, "cannot be used"), "%s", d.v[0].msg);
+	d = schema_bad("pattern: '[z-a]'\n");
+	cr_expect(strstr(d.v[0].msg, "range out of order"), "%s", d.v[0].msg);
 	crm_diags_free(&d);
-	d = schema_bad("pattern: '(?=a)'\n");
+	/* glibc regcomp took 30 s and 5 GB on this one; PCRE2 refuses its size */
+	d = schema_bad("pattern: '^(((a{0,255}){0,255}){0,255}){0,255}$'\n");
+	cr_expect(strstr(d.v[0].msg, "does not compile: regular expression is too large"), "%s",
+		  d.v[0].msg);
 	crm_diags_free(&d);
+	/* ECMAScript patterns that the POSIX translation refused now load */
+	crm_schema_free(schema_ok("pattern: '\\bword'\n"));
+	crm_schema_free(schema_ok("pattern: '(?=a)'\n"));
+}
+
+/* SPEC §4: ECMAScript over Unicode text, as editors check it. */
+Test(schema, patterns_are_ecmascript_over_characters)
+{
+	const char *s = OBJ "properties:\n"
+			"  name: {type: string, pattern: '^[\\u4e00-\\u9fa5]{2,4}$'}\n"
+			"  zip: {type: string, pattern: '^\\d{6}$'}\n"
+			"  code: {type: string, pattern: '^\\w{2,3}$'}\n"
+			"  pw: {type: string, pattern: '^(?=.*\\d)(?=.*[a-z]).{6,}$'}\n"
+			"  short: {type: string, pattern: '^.{1,3}$'}\n";
+	expect_valid(s, "name: 张伟\n");
+	expect_valid(s, "name: 欧阳娜娜\n");
+	expect_error(s, "name: 张\n", 1, 7, "name: '张' does not match the pattern ^[\\u4e00-");
+	expect_error(s, "name: 欧阳娜娜娜\n", 1, 7, "does not match");
+	expect_error(s, "name: Zhang\n", 1, 7, "does not match");
+	expect_valid(s, "zip: '200120'\n");
+	expect_error(s, "zip: '２００１２０'\n", 1, 6, "does not match"); /* \d is ASCII */
+	expect_valid(s, "code: a_1\n");
+	expect_error(s, "code: 科技\n", 1, 7, "does not match"); /* \w is ASCII */
+	expect_valid(s, "pw: abc123\n");
+	expect_error(s, "pw: abcdef\n", 1, 5, "does not match");
+	/* {m,n} and . count characters: 科技公 is 3, though 9 bytes */
+	expect_valid(s, "short: 科技公\n");
+	expect_error(s, "short: 科技公司\n", 1, 8, "does not match");
+}
+
+Test(schema, pattern_dollar_is_the_very_end_and_search_is_unanchored)
+{
+	const char *s = OBJ "properties: {a: {type: string, pattern: '^ab$'}, "
+			"b: {type: string, pattern: 'x'}}\n";
+	expect_error(s, "a: \"ab\\n\"\n", 1, 4, "does not match");
+	expect_valid(s, "b: axb\n");
+}
+
+/* What a command is about to write is checked with the same patterns. */
+Test(schema, accepts_uses_patterns_and_their_limit, .timeout = 5)
+{
+	crm_schema *s = schema_ok(OBJ "properties:\n"
+				  "  name: {type: string, pattern: '^[\\u4e00-\\u9fa5]{2,4}$'}\n"
+				  "  x: {type: string, pattern: '^(a|a)+$'}\n");
+	crm_doc *d = doc_of("a: 张伟\nb: Zhang\nc: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\nd: aaa\n");
+	cr_expect(crm_schema_accepts(s, "name", crm_node_get(d->root, "a")));
+	cr_expect_not(crm_schema_accepts(s, "name", crm_node_get(d->root, "b")));
+	cr_expect_not(crm_schema_accepts(s, "x", crm_node_get(d->root, "c")));
+	cr_expect(crm_schema_accepts(s, "x", crm_node_get(d->root, "d")));
+	crm_doc_free(d);
+	crm_schema_free(s);
+}
+
+/* A pattern that backtracks without end is an error on the field, not a hang. */
+Test(schema, hostile_pattern_hits_its_limit_fast, .timeout = 5)
+{
+	const char *s = OBJ "properties:\n  a: {type: string, pattern: '^((a{0,30}){0,30}){0,30}$'}\n"
+			"  b: {type: string, pattern: '^(a|a)+$'}\n";
+	crm_schema *sch = schema_ok(s);
+	crm_doc *doc = doc_of("a: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n"
+			      "b: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n");
+	crm_diags d = {0};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int n = crm_schema_validate(sch, doc, &d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_expect_lt(secs, 0.5, "took %.3f s", secs);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(d.n, 2);
+	cr_expect_eq(d.v[0].line, 1);
+	cr_expect_eq(d.v[0].col, 4);
+	cr_expect(strstr(d.v[0].msg, "a: cannot be checked: the pattern ^((a{0,30}){0,30}){0,30}$ "
+				     "hit the match limit"), "%s", d.v[0].msg);
+	cr_expect_eq(d.v[1].line, 2);
+	cr_expect(strstr(d.v[1].msg, "b: cannot be checked: the pattern ^(a|a)+$ hit the"),
+		  "%s", d.v[1].msg);
+	/* the same pattern still answers quickly where it can */
+	crm_diags_free(&d);
+	crm_doc_free(doc);
+	doc = doc_of("a: aaaa\nb: aa\n");
+	cr_expect_eq(crm_schema_validate(sch, doc, &d), 0);
+	crm_diags_free(&d);
+	crm_doc_free(doc);
+	crm_schema_free(sch);
 }
 
 Test(schema, load_from_file_and_missing_file)
