@@ -52,6 +52,31 @@ int crm_book_scan(crm_book *b, crm_entry **out, size_t *n);
 void crm_entries_free(crm_entry *v, size_t n);
 
 /*
+ * crm_book_scan that also lists, in *links (when not NULL), every symbolic
+ * link under customers/ that leads to a folder, and customers/ itself when
+ * it is one: they are never entered, since records must be inside the book.
+ * Link entries have `path` set, `id` "" and `symlink` true; free both
+ * arrays with crm_entries_free.
+ */
+int crm_book_scan_links(crm_book *b, crm_entry **out, size_t *n, crm_entry **links,
+			size_t *nlinks);
+
+/*
+ * Refuse (CRM_EFAIL, naming it) a book-relative record path when one of its
+ * folders, customers/ included, is a symbolic link: a write there would land
+ * outside the book. Folders that do not exist yet are fine.
+ */
+int crm_book_check_inside(const crm_book *b, const char *rel);
+
+/*
+ * While the book is locked, remove the temporaries (".NAME.yaml.XXXXXX")
+ * that a crm killed mid-write left in the folder of the book-relative path
+ * `rel`. Any found then are stale: writers hold the lock. Without the lock
+ * it does nothing. The scan does the same in every folder it reads.
+ */
+void crm_book_clean_temps(const crm_book *b, const char *rel);
+
+/*
  * Whether a book-relative path names a record, by the rule the scan uses:
  * under customers/, ends in .yaml, and no part of it starts with '.'
  * (editor swap files, our temporaries). The one place that rule is written.

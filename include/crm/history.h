@@ -184,14 +184,31 @@ void crm_versions_free(crm_version *v, size_t n); /* accepts NULL */
 int crm_repo_read_head(crm_repo *r, const char *path, char **out, size_t *len);
 
 /*
- * Install the hook `name` ("pre-commit") with the text `script` in the
- * repository's hooks folder (.git/hooks), mode 0755, written to a temporary
- * file and renamed. An identical hook is left as it is; a different one that
- * is there already is kept as `NAME.crm-saved` the first time (later
- * installs replace the hook without saving again). Note that git runs hooks
- * from core.hooksPath instead when that is set.
+ * The folder git runs this repository's hooks from, absolute (caller
+ * frees): core.hooksPath when set (a relative one is taken from the top of
+ * the working tree, as git does), else .git/hooks. *outside is 1 when that
+ * folder is neither inside the working tree nor inside the git directory,
+ * i.e. possibly shared with other repositories.
+ */
+int crm_repo_hooks_dir(crm_repo *r, char **out, int *outside);
+
+/*
+ * Install the hook `name` ("pre-commit") with the text `script` where git
+ * runs hooks (crm_repo_hooks_dir), mode 0755, written to a temporary file
+ * and renamed. An identical hook is left as it is; a different one that is
+ * there already is kept as `NAME.crm-saved` the first time (later installs
+ * replace the hook without saving again). When core.hooksPath is outside
+ * the book nothing is written: CRM_EFAIL saying so (0 when a hook there
+ * already holds `script`).
  */
 int crm_repo_install_hook(crm_repo *r, const char *name, const char *script);
+
+/*
+ * Append `lines` to the repository's info/exclude (in the common git
+ * directory), unless they are there already: ignore rules for this clone
+ * only, never committed.
+ */
+int crm_repo_add_exclude(crm_repo *r, const char *lines);
 
 /*
  * Declare the merge driver `driver` in .git/config: merge.DRIVER.name =

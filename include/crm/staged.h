@@ -25,4 +25,11 @@ typedef struct {
 int crm_repo_staged(crm_repo *r, crm_staged **out, size_t *n);
 void crm_staged_free(crm_staged *v, size_t n);
 
+/*
+ * Symbolic links staged (added or changed against HEAD) at customers/ or
+ * under it: a link there leads records out of the book. Same index as
+ * crm_repo_staged. Caller frees each path and the array.
+ */
+int crm_repo_staged_links(crm_repo *r, char ***out, size_t *n);
+
 #endif

@@ -11,6 +11,7 @@
 #include "crm/buf.h"
 #include "crm/emit.h"
 #include "crm/history.h"
+#include "crm/ident.h"
 
 extern const unsigned char crm_default_schema[];
 extern const unsigned long crm_default_schema_len;
@@ -93,6 +94,15 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	char *name = NULL, *email = NULL;
 	crm_repo_identity(repo, &name, &email);
+	/* git's identity seeds the team: never copy one that crm.yaml would refuse */
+	if (name && crm_ident_name_problem(name)) {
+		free(name);
+		name = NULL;
+	}
+	if (email && crm_ident_email_problem(email)) {
+		free(email);
+		email = NULL;
+	}
 	const char *user = getenv("USER");
 	char *id = id_from(email && *email ? email : name ? name : user);
 	char *text = settings(id, name ? name : id, email ? email : "");
@@ -105,6 +115,8 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	if (!e)
 		e = write_file(dir, ".gitattributes", attrs, strlen(attrs));
 	if (!e)
+		e = write_file(dir, ".gitignore", CMD_IGNORE_TEMPS, strlen(CMD_IGNORE_TEMPS));
+	if (!e)
 		e = write_file(dir, "customers/.gitkeep", "", 0);
 	free(text);
 	if (e) {
@@ -112,8 +124,8 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	static const char *const paths[] = {"crm.yaml", "schema/customer.schema.yaml",
-					    ".gitattributes", "customers/.gitkeep"};
-	e = crm_repo_commit(repo, paths, 4, name ? name : id, email && *email ? email : "crm@localhost",
+					    ".gitattributes", ".gitignore", "customers/.gitkeep"};
+	e = crm_repo_commit(repo, paths, 5, name ? name : id, email && *email ? email : "crm@localhost",
 			    "init: new crm book", NULL);
 	if (e < 0) {
 		rc = cmd_fail(e);
@@ -121,7 +133,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	crm_book *b;
 	if (crm_book_open(&b, dir, NULL) == 0) {
-		rc = cmd_setup_clone(b, repo, id);
+		rc = cmd_setup_clone(b, repo, id, false);
 		crm_book_free(b);
 	}
 	if (!rc)

@@ -1,6 +1,7 @@
 /* crm set WHO PATH=VALUE...: set, append (+=), remove (-=) or unset (PATH=) fields. */
 #include "cmd.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,32 @@ static int remove_items(crm_record *r, const char *path, const crm_node *val)
 	return removed ? 0 : crm_error_set(CRM_ENOTFOUND, "%s has no item '%s'", path, val->value ? val->value : "");
 }
 
+/*
+ * The lists that hold a customer's history. crm only ever appends to them:
+ * unsetting, replacing or removing from them loses history in one command.
+ * Returns the list's name when `path` is one of them or an item of one.
+ */
+static const char *history_list(const char *path)
+{
+	static const char *const lists[] = {"followups", "stage_history", NULL};
+	for (const char *const *l = lists; *l; l++) {
+		size_t n = strlen(*l);
+		if (!strncmp(path, *l, n) && (path[n] == '\0' || path[n] == '['))
+			return *l;
+	}
+	return NULL;
+}
+
+/* Whether `path` names the list itself or a whole item of it ("followups[2]"). */
+static bool whole_entry(const char *path, const char *list)
+{
+	const char *p = path + strlen(list);
+	if (!*p)
+		return true;
+	const char *close = strchr(p, ']');
+	return close && !close[1];
+}
+
 int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const char *arg)
 {
 	crm_assign a;
@@ -49,6 +76,15 @@ int cmd_apply_assignment(crm_ctx *ctx, const crm_schema *s, crm_record *r, const
 	const char *path = a.path, *text = a.value;
 	if (!strcmp(path, "id")) {
 		rc = crm_error_set(CRM_EFAIL, "the id is the file name and cannot be set; add a new customer instead");
+		goto done;
+	}
+	const char *hist = history_list(path);
+	if (hist && (a.op == CRM_ASSIGN_REMOVE || a.op == CRM_ASSIGN_UNSET ||
+		     (a.op == CRM_ASSIGN_SET && whole_entry(path, hist)))) {
+		rc = crm_error_set(CRM_EFAIL, "%s is the customer's history, which crm never removes "
+					      "or replaces (it grows with 'crm %s'); edit the file "
+					      "with 'crm edit %s' if that is really meant",
+				   hist, hist[0] == 'f' ? "follow" : "stage", r->id);
 		goto done;
 	}
 	if (a.op == CRM_ASSIGN_UNSET) {

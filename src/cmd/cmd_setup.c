@@ -3,6 +3,7 @@
 #include "setup.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,7 +33,7 @@ static char *hook_script(void)
 		self);
 }
 
-int cmd_setup_clone(crm_book *b, crm_repo *repo, const char *user)
+int cmd_setup_clone(crm_book *b, crm_repo *repo, const char *user, bool strict)
 {
 	const crm_member *m = crm_config_member(b->config, user);
 	if (!m) {
@@ -51,11 +52,28 @@ int cmd_setup_clone(crm_book *b, crm_repo *repo, const char *user)
 	int rc = crm_repo_config_set(repo, "crm.user", user);
 	if (rc)
 		return cmd_fail(rc);
+	/* books made before init wrote .gitignore get the rule for this clone */
+	if ((rc = crm_repo_add_exclude(repo, CMD_IGNORE_TEMPS)))
+		return cmd_fail(rc);
 	char *hook = hook_script();
 	rc = crm_repo_install_hook(repo, "pre-commit", hook);
 	free(hook);
-	if (rc)
-		return cmd_fail(rc);
+	int hook_missing = 0;
+	if (rc) {
+		char *dir = NULL;
+		int outside = 0;
+		if (crm_repo_hooks_dir(repo, &dir, &outside) != 0 || !outside) {
+			free(dir);
+			return cmd_fail(rc);
+		}
+		fprintf(stderr, "crm: %s: %s; to have plain 'git commit' validate records, add this "
+				"line to %s/pre-commit:\n    crm validate --staged --quiet || exit 1\n"
+				"or install crm's hook with 'git config --unset core.hooksPath' and "
+				"'crm setup --user %s'\n",
+			strict ? "error" : "warning", crm_error_last(), dir, user);
+		free(dir);
+		hook_missing = strict;
+	}
 	/* git runs the driver through the shell; fall back to crm on PATH if this one moved */
 	const char *self = strchr(self_path(), '\'') ? "crm" : self_path();
 	char *driver = crm_xasprintf("crm='%s'; [ -x \"$crm\" ] || crm=crm; "
@@ -65,7 +83,7 @@ int cmd_setup_clone(crm_book *b, crm_repo *repo, const char *user)
 	free(driver);
 	if (rc)
 		return cmd_fail(rc);
-	return 0;
+	return hook_missing;
 }
 
 static int run(crm_ctx *ctx, int argc, char **argv)
@@ -93,12 +111,15 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		crm_book_free(b);
 		return cmd_fail(rc);
 	}
-	rc = cmd_setup_clone(b, repo, user);
-	if (!rc) {
+	rc = cmd_setup_clone(b, repo, user, true);
+	char *hooks = NULL;
+	int outside;
+	if (!rc && crm_repo_hooks_dir(repo, &hooks, &outside) == 0) {
 		const crm_member *m = crm_config_member(b->config, user);
-		cmd_out("this clone acts as %s (%s); the pre-commit hook validates records, and "
-			"git merges records with 'crm merge-driver'", m->id, m->name);
+		cmd_out("this clone acts as %s (%s); the pre-commit hook in %s/pre-commit validates "
+			"records, and git merges records with 'crm merge-driver'", m->id, m->name, hooks);
 	}
+	free(hooks);
 	crm_repo_free(repo);
 	crm_book_free(b);
 	return rc;

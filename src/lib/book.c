@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,38 @@ static bool is_file(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The git directory of the working tree at root: root/.git, or where a
+ * ".git" file ("gitdir: PATH", as `git worktree add` and
+ * `git init --separate-git-dir` write) points. crm's own files (the lock,
+ * caches) go there, next to the index of this working tree.
+ */
+static char *git_dir_of(const char *root)
+{
+	char *dotgit = crm_xasprintf("%s/.git", root);
+	struct stat st;
+	if (lstat(dotgit, &st) != 0 || !S_ISREG(st.st_mode))
+		return dotgit;
+	crm_buf text = CRM_BUF_INIT;
+	char *dir = NULL;
+	if (crm_buf_read_file(&text, dotgit) == 0 && !strncmp(crm_buf_cstr(&text), "gitdir: ", 8)) {
+		char *p = text.ptr + 8;
+		p[strcspn(p, "\r\n")] = '\0';
+		char *joined = p[0] == '/' ? crm_xstrdup(p) : crm_xasprintf("%s/%s", root, p);
+		dir = realpath(joined, NULL);
+		free(joined);
+	}
+	crm_error_clear();
+	crm_buf_free(&text);
+	if (!dir)
+		return dotgit;
+	free(dotgit);
+	/* realpath's buffer came from malloc; hand back our own copy */
+	char *copy = crm_xstrdup(dir);
+	free(dir);
+	return copy;
 }
 
 int crm_book_open(crm_book **out, const char *dir, crm_diags *diags)
@@ -44,7 +77,7 @@ int crm_book_open(crm_book **out, const char *dir, crm_diags *diags)
 	}
 	crm_book *b = crm_xcalloc(1, sizeof *b);
 	b->root = root;
-	b->gitdir = crm_xasprintf("%s/.git", root);
+	b->gitdir = git_dir_of(root);
 	b->lock_fd = -1;
 	char *cfg = crm_xasprintf("%s/crm.yaml", root);
 	int rc = crm_config_load(&b->config, cfg, diags);
@@ -107,12 +140,67 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(((const dirent_name *)a)->name, ((const dirent_name *)b)->name);
 }
 
+/* Add a copy of the book-relative part of `path` to `links`. */
+static void add_link(entries *links, const crm_buf *path, size_t rootlen)
+{
+	if (links->n == links->cap) {
+		links->cap = links->cap ? links->cap * 2 : 8;
+		links->v = crm_xrealloc(links->v, links->cap * sizeof *links->v);
+	}
+	crm_entry *x = &links->v[links->n++];
+	x->path = crm_xstrndup(path->ptr + rootlen + 1, path->len - rootlen - 1);
+	x->id = crm_xstrdup("");
+	x->symlink = true;
+}
+
+/*
+ * Whether a name is one of crm_write_atomic's temporaries for a .yaml file:
+ * ".NAME.yaml." and mkstemp's six letters or digits.
+ */
+static bool is_yaml_temp(const char *name)
+{
+	size_t n = strlen(name);
+	if (name[0] != '.' || n < 13 || strncmp(name + n - 12, ".yaml.", 6))
+		return false;
+	for (size_t i = n - 6; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* Remove the temporary `dir`/`name` when it is a plain file (a crashed write's). */
+static void remove_temp(const char *dir, const char *name)
+{
+	char *p = crm_xasprintf("%s/%s", dir, name);
+	struct stat st;
+	if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(p);
+	free(p);
+}
+
+/* Remove stale temporaries in one folder (not below it). */
+static void clean_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (is_yaml_temp(de->d_name))
+			remove_temp(dir, de->d_name);
+	closedir(d);
+}
+
 /*
  * Scan one folder: its names sorted, folders entered in turn, so that the
  * whole list comes out in path order without sorting 10,000 full paths.
- * `path` holds "root/rel" and is extended in place for children.
+ * `path` holds "root/rel" and is extended in place for children. Links to
+ * folders go to `links` (when not NULL); with `clean`, stale temporaries
+ * are removed on the way.
  */
-static void scan_dir(crm_buf *path, size_t rootlen, entries *e, int depth)
+static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, int depth,
+		     bool clean)
 {
 	if (depth > 16)
 		return;
@@ -123,8 +211,12 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, int depth)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.') {
+			/* only the lock holder may: nobody else is writing then */
+			if (clean && is_yaml_temp(de->d_name))
+				remove_temp(path->ptr, de->d_name);
 			continue;
+		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
 			names = crm_xrealloc(names, cap * sizeof *names);
@@ -148,8 +240,12 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, int depth)
 			if (lstat(path->ptr, &st) == 0)
 				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
 		}
+		struct stat target;
 		if (type == DT_DIR) {
-			scan_dir(path, rootlen, e, depth + 1);
+			scan_dir(path, rootlen, e, links, depth + 1, clean);
+		} else if (type == DT_LNK && links && stat(path->ptr, &target) == 0 &&
+			   S_ISDIR(target.st_mode)) {
+			add_link(links, path, rootlen); /* never entered: it leads out of the book */
 		} else if ((type == DT_REG || type == DT_LNK) && nl > 5 && !strcmp(nm + nl - 5, ".yaml")) {
 			if (e->n == e->cap) {
 				e->cap = e->cap ? e->cap * 2 : 64;
@@ -166,18 +262,68 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, int depth)
 	free(names);
 }
 
-int crm_book_scan(crm_book *b, crm_entry **out, size_t *n)
+int crm_book_scan_links(crm_book *b, crm_entry **out, size_t *n, crm_entry **links,
+			size_t *nlinks)
 {
-	entries e = {0};
+	entries e = {0}, l = {0};
 	crm_buf path = CRM_BUF_INIT;
 	crm_buf_puts(&path, b->root);
 	size_t rootlen = path.len;
 	crm_buf_puts(&path, "/customers");
-	scan_dir(&path, rootlen, &e, 0);
+	struct stat st;
+	if (lstat(path.ptr, &st) == 0 && S_ISLNK(st.st_mode))
+		add_link(&l, &path, rootlen);
+	else
+		scan_dir(&path, rootlen, &e, &l, 0, b->lock_fd >= 0);
 	crm_buf_free(&path);
 	*out = e.v;
 	*n = e.n;
+	if (links) {
+		*links = l.v;
+		*nlinks = l.n;
+	} else {
+		crm_entries_free(l.v, l.n);
+	}
 	return 0;
+}
+
+int crm_book_scan(crm_book *b, crm_entry **out, size_t *n)
+{
+	return crm_book_scan_links(b, out, n, NULL, NULL);
+}
+
+void crm_book_clean_temps(const crm_book *b, const char *rel)
+{
+	if (b->lock_fd < 0)
+		return;
+	char *p = crm_book_abs(b, rel);
+	char *slash = strrchr(p, '/');
+	*slash = '\0';
+	clean_dir(p);
+	free(p);
+}
+
+int crm_book_check_inside(const crm_book *b, const char *rel)
+{
+	char *p = crm_book_abs(b, rel);
+	size_t rootlen = strlen(b->root);
+	int rc = 0;
+	for (char *s = p + rootlen + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		struct stat st;
+		bool link = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+		if (link)
+			rc = crm_error_set(CRM_EFAIL,
+					   "%s is a symbolic link; records must be inside the book, and "
+					   "crm never reads or writes through such a link (replace it "
+					   "with a real folder holding the records)",
+					   p + rootlen + 1);
+		*s = '/';
+		if (link)
+			break;
+	}
+	free(p);
+	return rc;
 }
 
 void crm_entries_free(crm_entry *v, size_t n)
@@ -311,6 +457,28 @@ char *crm_book_new_path(crm_date d, const char *id)
 	return crm_xasprintf("customers/%04d/%02d/%s.yaml", d.y, d.m, id);
 }
 
+/* Longest wait for the lock that CRM_LOCK_TIMEOUT may ask for, in seconds. */
+#define LOCK_TIMEOUT_MAX 3600
+
+/* CRM_LOCK_TIMEOUT in seconds (default 10): a finite number, 0 to an hour. */
+static int lock_timeout(double *out)
+{
+	const char *env = getenv("CRM_LOCK_TIMEOUT");
+	*out = 10;
+	if (!env || !*env)
+		return 0;
+	char *end;
+	errno = 0;
+	double v = strtod(env, &end);
+	if (errno || end == env || *end || !isfinite(v) || v < 0 || v > LOCK_TIMEOUT_MAX)
+		return crm_error_set(CRM_EUSAGE,
+				     "CRM_LOCK_TIMEOUT='%s' is not a number of seconds from 0 to %d; "
+				     "set it to e.g. 10, or unset it",
+				     env, LOCK_TIMEOUT_MAX);
+	*out = v;
+	return 0;
+}
+
 int crm_book_lock(crm_book *b, const char *what)
 {
 	if (b->lock_fd >= 0)
@@ -319,17 +487,32 @@ int crm_book_lock(crm_book *b, const char *what)
 	if (stat(b->gitdir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return crm_error_set(CRM_EFAIL, "%s is not a git repository (no .git folder); "
 				     "run 'git init' there, or 'crm init' for a new book", b->root);
+	double timeout;
+	int rc0 = lock_timeout(&timeout);
+	if (rc0)
+		return rc0;
 	char *path = crm_xasprintf("%s/crm.lock", b->gitdir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* never follow a link: the lock file would be made or truncated elsewhere */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	if (fd < 0 && errno == ELOOP) {
+		int rc = crm_error_set(CRM_EFAIL, "%s is a symbolic link; crm keeps its lock in a "
+						  "plain file there: remove the link and try again",
+				       path);
+		free(path);
+		return rc;
+	}
 	if (fd < 0) {
 		int rc = crm_error_errno(CRM_EIO, "cannot open %s", path);
 		free(path);
 		return rc;
 	}
-	double timeout = 10;
-	const char *env = getenv("CRM_LOCK_TIMEOUT");
-	if (env && *env)
-		timeout = atof(env);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int rc = crm_error_set(CRM_EFAIL, "%s is not a plain file; remove it and try again",
+				       path);
+		close(fd);
+		free(path);
+		return rc;
+	}
 	struct timespec start, now;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -362,6 +545,11 @@ int crm_book_lock(crm_book *b, const char *what)
 		(void)!pwrite(fd, info, (size_t)len, 0);
 	free(path);
 	b->lock_fd = fd;
+	/* a crm killed mid-write left these; no other writer runs now */
+	clean_dir(b->root);
+	char *schema = crm_book_abs(b, "schema");
+	clean_dir(schema);
+	free(schema);
 	return 0;
 }
 

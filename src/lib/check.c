@@ -298,6 +298,11 @@ static void report_duplicates(const cache *c, crm_diags *diags)
 	free(dup);
 }
 
+/* What validate says of a folder under customers/ that is a symbolic link. */
+#define LINK_MESSAGE                                                                  \
+	"this folder is a symbolic link; records must be inside the book (replace the " \
+	"link with a real folder holding the records)"
+
 int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_diags *diags,
 		   crm_check_stats *stats)
 {
@@ -312,7 +317,13 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 		return (int)(crm_diags_errors(diags) - before);
 	}
 	if (npaths == 0) {
-		crm_book_scan(b, &v, &n);
+		crm_entry *links = NULL;
+		size_t nlinks = 0;
+		crm_book_scan_links(b, &v, &n, &links, &nlinks);
+		for (size_t i = 0; i < nlinks; i++)
+			crm_diags_add(diags, links[i].path, 0, 0, CRM_SEV_ERROR, "%s",
+				      LINK_MESSAGE);
+		crm_entries_free(links, nlinks);
 	} else {
 		v = crm_xcalloc(npaths, sizeof *v);
 		for (size_t i = 0; i < npaths; i++) {
@@ -326,6 +337,10 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 			char *abs = rel[0] == '/' ? crm_xstrdup(rel) : crm_book_abs(b, rel);
 			v[n].symlink = lstat(abs, &sb) == 0 && S_ISLNK(sb.st_mode);
 			free(abs);
+			if (rel[0] != '/' && crm_book_check_inside(b, rel) != 0) {
+				crm_diags_add(diags, rel, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+				crm_error_clear();
+			}
 			n++;
 		}
 	}
@@ -404,6 +419,16 @@ int crm_check_staged(crm_book *b, crm_repo *repo, crm_diags *diags, size_t *nche
 		crm_diags_add(diags, ".git/index", 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
 		return 1;
 	}
+	char **links = NULL;
+	size_t nlinks = 0;
+	if (crm_repo_staged_links(repo, &links, &nlinks) == 0)
+		for (size_t i = 0; i < nlinks; i++) {
+			crm_diags_add(diags, links[i], 0, 0, CRM_SEV_ERROR, "%s",
+				      "a symbolic link under customers/; records and their folders "
+				      "must be inside the book (replace it with a real folder or file)");
+			free(links[i]);
+		}
+	free(links);
 	/* a schema that does not load: say why at its lines, not only that it failed */
 	const struct crm_schema *schema;
 	if (n > 0)

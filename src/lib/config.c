@@ -1,6 +1,8 @@
 #include "crm/config.h"
+#include "crm/book.h"
 #include "crm/buf.h"
 #include "crm/doc.h"
+#include "crm/ident.h"
 #include "crm/utf8.h"
 
 #include <stdlib.h>
@@ -25,6 +27,46 @@ static bool positive_int(const crm_node *n, int *out)
 		return false;
 	*out = (int)v;
 	return true;
+}
+
+/*
+ * A member's id, name and email become file-safe ids and git author headers:
+ * check them as such. False when the id itself is unusable (the member is
+ * then left out, so that nothing can act as them).
+ */
+static bool check_member(crm_diags *d, const char *path, const crm_node *m, const char *id)
+{
+	bool id_ok = crm_id_valid(id);
+	if (!id_ok)
+		bad(d, path, crm_node_get(m, "id"), "%s",
+		    "a team id is letters, digits, '_' and '-' (starting with a letter or digit, "
+		    "at most 64); rename it, e.g. 'ming'");
+	/* the id only when it is safe to print */
+	char *who = id_ok ? crm_xasprintf("team member '%s'", id) : crm_xstrdup("team member");
+	const crm_node *name = crm_node_get(m, "name"), *email = crm_node_get(m, "email");
+	const char *why;
+	crm_buf msg = CRM_BUF_INIT;
+	if (name && name->kind != CRM_NODE_SCALAR) {
+		bad(d, path, name, "%s: name must be text", who);
+	} else if (name && name->jtype != CRM_JSON_NULL &&
+		   (why = crm_ident_name_problem(name->value))) {
+		crm_buf_printf(&msg, "%s: name %s; git records it as the author of commits, so "
+				     "write it on one line without control characters or '<' '>'",
+			       who, why);
+		bad(d, path, name, "%s", msg.ptr);
+	}
+	crm_buf_truncate(&msg, 0);
+	if (email && email->kind != CRM_NODE_SCALAR) {
+		bad(d, path, email, "%s: email must be text", who);
+	} else if (email && email->jtype != CRM_JSON_NULL && *email->value &&
+		   (why = crm_ident_email_problem(email->value))) {
+		crm_buf_printf(&msg, "%s: email %s; git records it in every commit, so give a "
+				     "plain address such as ming@example.com", who, why);
+		bad(d, path, email, "%s", msg.ptr);
+	}
+	crm_buf_free(&msg);
+	free(who);
+	return id_ok;
 }
 
 /*
@@ -119,6 +161,8 @@ int crm_config_load(crm_config **out, const char *path, crm_diags *diags)
 				bad(d, path, m, "%s", "team member without an id");
 				continue;
 			}
+			if (!check_member(d, path, m, id))
+				continue;
 			if (crm_config_member(c, id))
 				bad(d, path, crm_node_get(m, "id"), "team id '%s' appears twice", id);
 			for (size_t k = 0; k < m->n; k++) {

@@ -10,6 +10,7 @@
 #include "crm/history.h"
 #include "crm/buf.h"
 #include "crm/error.h"
+#include "crm/ident.h"
 
 #include <openssl/evp.h>
 #include <git2.h>
@@ -278,12 +279,33 @@ static int parse_git_date(const char *s, long long *t, int *off)
 	return 0;
 }
 
+/*
+ * Refuse an identity that would write a malformed author header (a newline
+ * forges header lines; git fsck rejects it). Checked here too, whatever
+ * crm.yaml's validation let through, so no such commit is ever written.
+ */
+static int check_identity(const char *name, const char *email)
+{
+	const char *why = crm_ident_text_problem(name);
+	if (why)
+		return crm_error_set(CRM_EINVALID, "refusing to commit: the author's name %s; fix "
+						   "the team member's name in crm.yaml (or git's "
+						   "user.name)", why);
+	if (*email && (why = crm_ident_text_problem(email)))
+		return crm_error_set(CRM_EINVALID, "refusing to commit: the author's email %s; fix "
+						   "the team member's email in crm.yaml (or git's "
+						   "user.email)", why);
+	return 0;
+}
+
 /* A signature for name/email dated now or by the environment variable `datevar`. */
 static int make_signature(git_signature **out, const char *name, const char *email,
 			  const char *datevar)
 {
 	const char *date = getenv(datevar);
-	int rc;
+	int rc = check_identity(name, email);
+	if (rc < 0)
+		return rc;
 	if (date && *date) {
 		long long t;
 		int off;
@@ -1045,6 +1067,38 @@ static int update_index(git_repository *repo, const struct change *v, size_t n)
 }
 
 
+/*
+ * The branch stayed locked through every attempt: name the lock file, say
+ * what it is and how to remove it (libgit2's own message ends in "for
+ * writing: " and gives no advice). Returns CRM_ELOCKED.
+ */
+static int explain_ref_lock(git_repository *repo)
+{
+	git_reference *head = NULL;
+	char *lock = NULL;
+	/* HEAD lives in this working tree's git dir, branches in the common one */
+	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		lock = crm_xasprintf("%s%s.lock", git_repository_commondir(repo),
+				     git_reference_symbolic_target(head));
+	else
+		lock = crm_xasprintf("%sHEAD.lock", git_repository_path(repo));
+	git_reference_free(head);
+	struct stat st;
+	int rc;
+	if (lstat(lock, &st) == 0)
+		rc = crm_error_set(CRM_ELOCKED,
+				   "cannot move the branch: %s exists, a lock left by a git that "
+				   "crashed or that is still running; if no git is running, remove it "
+				   "(rm '%s') and try again; nothing was committed",
+				   lock, lock);
+	else
+		rc = crm_error_set(CRM_ELOCKED, "cannot move the branch: another git kept it locked "
+						"(%s); try again; nothing was committed", lock);
+	free(lock);
+	return rc;
+}
+
 int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const char *name,
 		    const char *email, const char *message, char *out_oid)
 {
@@ -1104,7 +1158,7 @@ int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const 
 			break;
 		if (attempt == COMMIT_ATTEMPTS) {
 			if (crm_error_code() == CRM_ELOCKED) { /* e.g. a stale .lock file */
-				rc = CRM_ELOCKED;
+				rc = explain_ref_lock(repo);
 				goto done;
 			}
 			rc = crm_error_set(CRM_ECONFLICT, "HEAD keeps moving: another process is "
@@ -1628,26 +1682,143 @@ done:
 	return rc;
 }
 
+/* Whether absolute `path` is `dir` or below it (both without a final '/'). */
+static int path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* `path` made absolute and free of "." and ".." without touching the disk. */
+static char *normalize(const char *base, const char *path)
+{
+	crm_buf in = CRM_BUF_INIT, out = CRM_BUF_INIT;
+	if (path[0] != '/')
+		crm_buf_printf(&in, "%s/", base);
+	crm_buf_puts(&in, path);
+	char *save = NULL;
+	for (char *part = strtok_r(in.ptr, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(part, "."))
+			continue;
+		if (!strcmp(part, "..")) {
+			char *slash = out.len ? strrchr(out.ptr, '/') : NULL;
+			crm_buf_truncate(&out, slash ? (size_t)(slash - out.ptr) : 0);
+			continue;
+		}
+		crm_buf_printf(&out, "/%s", part);
+	}
+	if (!out.len)
+		crm_buf_puts(&out, "/");
+	crm_buf_free(&in);
+	return crm_buf_detach(&out);
+}
+
+int crm_repo_hooks_dir(crm_repo *r, char **out, int *outside)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	*out = NULL;
+	*outside = 0;
+	int rc = git_repository_config_snapshot(&cfg, r->git);
+	if (rc < 0)
+		return git_fail(rc, "cannot read git config");
+	rc = git_config_get_path(&buf, cfg, "core.hooksPath");
+	git_config_free(cfg);
+	if (rc == GIT_ENOTFOUND || (rc == 0 && buf.size == 0)) {
+		git_buf_dispose(&buf);
+		if ((rc = git_repository_item_path(&buf, r->git, GIT_REPOSITORY_ITEM_HOOKS)) < 0)
+			return git_fail(rc, "cannot find the hooks folder");
+		*out = normalize("/", buf.ptr);
+		git_buf_dispose(&buf);
+		return 0;
+	}
+	if (rc < 0)
+		return git_fail(rc, "cannot read core.hooksPath");
+	/* git runs hooks from the top of the working tree: relative means from there */
+	char *real_wd = realpath(git_repository_workdir(r->git), NULL);
+	char *real_cd = realpath(git_repository_commondir(r->git), NULL);
+	char *dir = normalize(real_wd ? real_wd : git_repository_workdir(r->git), buf.ptr);
+	char *real_dir = realpath(dir, NULL);
+	const char *d = real_dir ? real_dir : dir;
+	*outside = !(real_wd && path_under(d, real_wd)) && !(real_cd && path_under(d, real_cd));
+	*out = crm_xstrdup(d);
+	free(real_dir);
+	free(dir);
+	free(real_wd);
+	free(real_cd);
+	git_buf_dispose(&buf);
+	return 0;
+}
+
+int crm_repo_add_exclude(crm_repo *r, const char *lines)
+{
+	git_buf info = GIT_BUF_INIT;
+	crm_buf old = CRM_BUF_INIT;
+	char *path = NULL;
+	int rc = git_repository_item_path(&info, r->git, GIT_REPOSITORY_ITEM_INFO);
+	if (rc < 0)
+		return git_fail(rc, "cannot find the info folder");
+	if (mkdir(info.ptr, 0777) < 0 && errno != EEXIST) {
+		rc = crm_error_errno(CRM_EIO, "%s", info.ptr);
+		goto done;
+	}
+	path = crm_xasprintf("%sexclude", info.ptr);
+	if (crm_buf_read_file(&old, path) == 0 && strstr(crm_buf_cstr(&old), lines))
+		goto done; /* there already */
+	crm_error_clear();
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		rc = crm_error_errno(CRM_EIO, "%s", path);
+		goto done;
+	}
+	crm_buf add = CRM_BUF_INIT;
+	if (old.len && old.ptr[old.len - 1] != '\n')
+		crm_buf_putc(&add, '\n');
+	crm_buf_puts(&add, lines);
+	if (write(fd, add.ptr, add.len) != (ssize_t)add.len || fsync(fd) < 0)
+		rc = crm_error_errno(CRM_EIO, "%s", path);
+	if (close(fd) < 0 && rc == 0)
+		rc = crm_error_errno(CRM_EIO, "%s", path);
+	crm_buf_free(&add);
+done:
+	git_buf_dispose(&info);
+	crm_buf_free(&old);
+	free(path);
+	return rc;
+}
+
 int crm_repo_install_hook(crm_repo *r, const char *name, const char *script)
 {
-	git_buf dir = GIT_BUF_INIT;
 	crm_buf old = CRM_BUF_INIT;
-	char *path = NULL, *saved = NULL;
+	char *dir = NULL, *path = NULL, *saved = NULL;
 	struct stat st;
-	int rc;
+	int rc, outside;
 
 	if (!name || !*name || strspn(name, "abcdefghijklmnopqrstuvwxyz-") != strlen(name))
 		return crm_error_set(CRM_EINVALID, "'%s' is not a git hook name",
 				     name ? name : "(null)");
-	if ((rc = git_repository_item_path(&dir, r->git, GIT_REPOSITORY_ITEM_HOOKS)) < 0)
-		return git_fail(rc, "cannot find the hooks folder");
-	if (dir.size && dir.ptr[dir.size - 1] == '/')
-		dir.ptr[--dir.size] = '\0';
-	if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
-		rc = crm_error_errno(CRM_EIO, "%s", dir.ptr);
+	if ((rc = crm_repo_hooks_dir(r, &dir, &outside)) < 0)
+		return rc;
+	path = crm_xasprintf("%s/%s", dir, name);
+	if (outside) {
+		/* hooks that other repositories share are not ours to replace */
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    crm_buf_read_file(&old, path) == 0 && strstr(crm_buf_cstr(&old), script))
+			goto done; /* someone put ours there */
+		crm_error_clear();
+		rc = crm_error_set(CRM_EFAIL,
+				   "git runs hooks from core.hooksPath %s, outside this book, and "
+				   "ignores .git/hooks; crm does not change hooks there that other "
+				   "repositories may share",
+				   dir);
 		goto done;
 	}
-	path = crm_xasprintf("%s/%s", dir.ptr, name);
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		rc = crm_error_errno(CRM_EIO, "%s", dir);
+		goto done;
+	}
 	if (lstat(path, &st) == 0) {
 		if (S_ISREG(st.st_mode) && crm_buf_read_file(&old, path) == 0 &&
 		    old.len == strlen(script) && !memcmp(crm_buf_cstr(&old), script, old.len) &&
@@ -1659,9 +1830,9 @@ int crm_repo_install_hook(crm_repo *r, const char *name, const char *script)
 			goto done;
 		}
 	}
-	rc = write_executable(dir.ptr, path, script);
+	rc = write_executable(dir, path, script);
 done:
-	git_buf_dispose(&dir);
+	free(dir);
 	crm_buf_free(&old);
 	free(path);
 	free(saved);

@@ -69,3 +69,44 @@ void crm_staged_free(crm_staged *v, size_t n)
 	}
 	free(v);
 }
+
+int crm_repo_staged_links(crm_repo *r, char ***out, size_t *n)
+{
+	git_repository *repo = crm_repo_git(r);
+	git_index *index = NULL;
+	git_object *obj = NULL;
+	git_tree *head = NULL;
+	char **v = NULL;
+	size_t nv = 0;
+	*out = NULL;
+	*n = 0;
+	const char *alt = getenv("GIT_INDEX_FILE");
+	int err = alt && *alt ? git_index_open(&index, alt) : git_repository_index(&index, repo);
+	if (err < 0) {
+		const git_error *e = git_error_last();
+		return crm_error_set(CRM_EIO, "cannot read the git index: %s", e ? e->message : "?");
+	}
+	if (git_revparse_single(&obj, repo, "HEAD^{tree}") == 0)
+		head = (git_tree *)obj;
+	size_t count = git_index_entrycount(index);
+	for (size_t i = 0; i < count; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		if (!e || git_index_entry_stage(e) != 0 || e->mode != GIT_FILEMODE_LINK ||
+		    (strcmp(e->path, "customers") && strncmp(e->path, "customers/", 10)))
+			continue;
+		git_tree_entry *te = NULL;
+		int same = head && git_tree_entry_bypath(&te, head, e->path) == 0 &&
+			   git_tree_entry_filemode(te) == GIT_FILEMODE_LINK &&
+			   git_oid_equal(git_tree_entry_id(te), &e->id);
+		git_tree_entry_free(te);
+		if (same)
+			continue;
+		v = crm_xrealloc(v, (nv + 1) * sizeof *v);
+		v[nv++] = crm_xstrdup(e->path);
+	}
+	git_tree_free(head);
+	git_index_free(index);
+	*out = v;
+	*n = nv;
+	return 0;
+}

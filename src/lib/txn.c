@@ -114,6 +114,9 @@ int crm_txn_open(crm_txn *t, const char *who, crm_record **out)
 	if (t->entries[i].symlink)
 		return crm_error_set(CRM_EFAIL, "%s is a symbolic link; crm never writes through links",
 				     t->entries[i].path);
+	if ((rc = crm_book_check_inside(t->book, t->entries[i].path)))
+		return rc;
+	crm_book_clean_temps(t->book, t->entries[i].path);
 	crm_record *r;
 	rc = crm_record_load(&r, t->book, &t->entries[i], &t->diags);
 	if (rc)
@@ -136,6 +139,11 @@ int crm_txn_add(crm_txn *t, crm_record *r)
 			crm_record_free(r);
 			return rc;
 		}
+	int rc1 = crm_book_check_inside(t->book, r->path);
+	if (rc1) {
+		crm_record_free(r);
+		return rc1;
+	}
 	char *abs = crm_book_abs(t->book, r->path);
 	struct stat st;
 	bool exists = lstat(abs, &st) == 0;
