@@ -39,6 +39,13 @@ int crm_edit_unset(crm_doc **doc, const char *path);
 int crm_edit_append(crm_doc **doc, const char *path, const crm_node *item,
 		    const char *const *order);
 
+/*
+ * The primitive under every edit: replace `del` bytes at `off` of the text
+ * by `ins` (its line breaks written as the file's, LF or CRLF) and read the
+ * result again. CRM_EFAIL, *doc unchanged, when the result does not parse.
+ */
+int crm_edit_splice(crm_doc **doc, size_t off, size_t del, const char *ins, size_t inslen);
+
 /* Split a path into its parts; returns the count or -1 when malformed.
  * keys[i] is NULL for an index part (then idx[i] holds it). Free with
  * crm_path_free(keys, n). */
