@@ -29,7 +29,7 @@ Test(merge, setup_registers_the_driver_that_gitattributes_names)
 	e2e_assert_has(attrs, "customers/**/*.yaml merge=crm");
 	free(attrs);
 	char *drv = e2e_sh_out("other", "git config --get merge.crm.driver");
-	e2e_assert_has(drv, "merge-driver %O %A %B %P");
+	e2e_assert_has(drv, "merge-driver --marker-size %L %O %A %B %P");
 	free(drv);
 }
 
