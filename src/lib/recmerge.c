@@ -346,55 +346,97 @@ static bool item_lines(crm_buf *out, const crm_doc *src, const crm_node *item, s
 	return true;
 }
 
-/* Insert items v[0..n) before item `index` of the list at `path` (at its end
- * when index is its length), in one splice. */
-static int insert_items(crm_doc **doc, const char *path, size_t index, const crm_node **v,
-			size_t n, const crm_doc *src, bool verbatim)
+/* The text that inserts items v[0..n) before item `index` of block or flow
+ * list `seq` of d, and the offset where it goes. */
+static size_t insert_text(crm_buf *t, const crm_doc *d, const crm_node *seq, size_t index,
+			  const crm_node *const *v, size_t n, const crm_doc *src, bool verbatim)
 {
-	const crm_doc *d = *doc;
-	const crm_node *seq = crm_node_at(d->root, path);
-	if (!seq || seq->kind != CRM_NODE_SEQ || index > seq->n)
-		return crm_error_set(CRM_EFAIL, "%s: %s is no longer a list", d->path, path);
-	crm_buf t = CRM_BUF_INIT;
-	size_t off;
 	if (seq->flow) {
 		bool end = index == seq->n;
 		for (size_t i = 0; i < n; i++) {
 			if (i || (end && seq->n))
-				crm_buf_puts(&t, ", ");
-			crm_yaml_render_flow(&t, v[i]);
+				crm_buf_puts(t, ", ");
+			crm_yaml_render_flow(t, v[i]);
 		}
 		if (!end)
-			crm_buf_puts(&t, ", ");
-		off = end ? (seq->n ? seq->items[seq->n - 1]->end : seq->end - 1) : seq->items[index]->start;
-	} else {
-		size_t dash = dash_of(d->src, seq->items[0]);
-		size_t col = dash - line_start(d->src, dash);
-		for (size_t i = 0; i < n; i++) {
-			const crm_node *p = v[i]->parent;
-			if (!verbatim || !p || p->flow || !item_lines(&t, src, v[i], col))
-				crm_yaml_render_item(&t, v[i], (int)col);
-		}
-		if (index < seq->n) {
-			off = line_start(d->src, dash_of(d->src, seq->items[index]));
-		} else {
-			off = after_line(d->src, d->len, seq->end);
-			if (off == d->len && d->len && d->src[d->len - 1] != '\n')
-				crm_buf_insert(&t, 0, "\n", 1);
+			crm_buf_puts(t, ", ");
+		return end ? (seq->n ? seq->items[seq->n - 1]->end : seq->end - 1) : seq->items[index]->start;
+	}
+	size_t dash = dash_of(d->src, seq->items[0]);
+	size_t col = dash - line_start(d->src, dash);
+	for (size_t i = 0; i < n; i++) {
+		const crm_node *p = v[i]->parent;
+		if (!verbatim || !p || p->flow || !item_lines(t, src, v[i], col))
+			crm_yaml_render_item(t, v[i], (int)col);
+	}
+	if (index < seq->n)
+		return line_start(d->src, dash_of(d->src, seq->items[index]));
+	size_t off = after_line(d->src, d->len, seq->end);
+	if (off == d->len && d->len && d->src[d->len - 1] != '\n')
+		crm_buf_insert(t, 0, "\n", 1);
+	return off;
+}
+
+/*
+ * Apply the inserts v[0..n) into one list (sorted as cmp_ops sorts: last
+ * place first, and at one place last item first) in a single splice, so
+ * that two hundred follow-ups cost one reading of the file, not two hundred.
+ */
+static int insert_items(crm_doc **doc, const op *v, size_t n, const crm_doc *src, bool verbatim)
+{
+	const crm_doc *d = *doc;
+	const char *path = v[0].path;
+	const crm_node *seq = crm_node_at(d->root, path);
+	if (!seq || seq->kind != CRM_NODE_SEQ || (!seq->n && !seq->flow))
+		return crm_error_set(CRM_EFAIL, "%s: %s is no longer a list", d->path, path);
+	const crm_node **items = crm_xcalloc(n + 1, sizeof *items);
+	size_t *before = crm_xcalloc(n + 1, sizeof *before); /* ours' items before each place */
+	for (size_t k = 0; k < n; k++) {
+		items[k] = v[n - 1 - k].val;
+		before[k] = v[n - 1 - k].index;
+		if (before[k] > seq->n) {
+			free(items);
+			free(before);
+			return crm_error_set(CRM_EFAIL, "%s: %s changed under the merge", d->path, path);
 		}
 	}
-	int rc = crm_edit_splice(doc, off, 0, t.ptr, t.len);
+	/* items are now in list order; build the text between the first and last place */
+	crm_buf t = CRM_BUF_INIT;
+	size_t first = 0, last = 0;
+	for (size_t k = 0; k < n;) {
+		size_t e = k;
+		while (e < n && before[e] == before[k])
+			e++;
+		crm_buf piece = CRM_BUF_INIT;
+		size_t off = insert_text(&piece, d, seq, before[k], items + k, e - k, src, verbatim);
+		if (k == 0)
+			first = last = off;
+		crm_buf_put(&t, d->src + last, off - last);
+		crm_buf_put(&t, piece.ptr, piece.len);
+		crm_buf_free(&piece);
+		last = off;
+		k = e;
+	}
+	char *was = crm_xstrndup(d->src, d->len);
+	size_t was_len = d->len;
+	int rc = crm_edit_splice(doc, first, last - first, t.ptr, t.len);
 	crm_buf_free(&t);
-	if (rc)
-		return rc;
-	/* the copy must read back as theirs' items, in place */
-	seq = crm_node_at((*doc)->root, path);
-	bool ok = seq && seq->kind == CRM_NODE_SEQ;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = index + i < seq->n && crm_node_equal(seq->items[index + i], v[i]);
-	if (!ok)
-		return crm_error_set(CRM_EFAIL, "%s: inserting into %s went wrong", d->path, path);
-	return 0;
+	if (!rc) {
+		/* the copies must read back as theirs' items, where they belong */
+		seq = crm_node_at((*doc)->root, path);
+		bool ok = seq && seq->kind == CRM_NODE_SEQ;
+		for (size_t k = 0; ok && k < n; k++)
+			ok = before[k] + k < seq->n && crm_node_equal(seq->items[before[k] + k], items[k]);
+		if (!ok) {
+			/* back to the text before, for the caller's second try */
+			crm_edit_splice(doc, 0, (*doc)->len, was, was_len);
+			rc = crm_error_set(CRM_EFAIL, "%s: inserting into %s went wrong", (*doc)->path, path);
+		}
+	}
+	free(was);
+	free(items);
+	free(before);
+	return rc;
 }
 
 /*
@@ -471,7 +513,6 @@ static int apply(crm_doc **out, const char *path, const char *ours, size_t ours_
 	op *v = crm_xcalloc(n + 1, sizeof *v);
 	memcpy(v, ops, n * sizeof *v);
 	qsort(v, n, sizeof *v, cmp_ops);
-	const crm_node **items = crm_xcalloc(n + 1, sizeof *items);
 	for (size_t i = 0; !rc && i < n;) {
 		if (v[i].kind == OP_SET) {
 			rc = set_value(&doc, &v[i], theirs);
@@ -480,20 +521,16 @@ static int apply(crm_doc **out, const char *path, const char *ours, size_t ours_
 			rc = crm_edit_unset(&doc, v[i].path);
 			i++;
 		} else {
-			/* inserts at one place: sorted last first, written first first */
+			/* inserts into one list: one splice (see insert_items) */
 			size_t j = i;
-			while (j < n && v[j].kind == OP_INSERT && v[j].index == v[i].index &&
-			       !strcmp(v[j].path, v[i].path))
+			while (j < n && v[j].kind == OP_INSERT && !strcmp(v[j].path, v[i].path))
 				j++;
-			for (size_t k = 0; k < j - i; k++)
-				items[k] = v[j - 1 - k].val;
-			rc = insert_items(&doc, v[i].path, v[i].index, items, j - i, theirs, true);
+			rc = insert_items(&doc, v + i, j - i, theirs, true);
 			if (rc)
-				rc = insert_items(&doc, v[i].path, v[i].index, items, j - i, theirs, false);
+				rc = insert_items(&doc, v + i, j - i, theirs, false);
 			i = j;
 		}
 	}
-	free(items);
 	free(v);
 	if (rc) {
 		crm_doc_free(doc);
