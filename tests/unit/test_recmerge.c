@@ -194,6 +194,23 @@ static const mcase CASES[] = {
 	 {"kind: company\n", "kind: company\nperson:\n  interests: [摄影, 跑步]\n", 0},
 	 {"kind: company\n", "kind: company\nperson:\n  interests: [摄影, 跑步]\n", 0},
 	 {"kind: company\n", "kind: company\nperson:\n  interests: [摄影, 跑步]\n", 0}, "", NULL},
+	{"a follow-up removed by hand on one side, untouched on the other", {"", F_MING, 0},
+	 {"  - date: 2024-05-05\n    via: phone\n    by: ming\n    summary: 第一次\n"
+	  "    next: {date: 2024-05-08, action: 发送资料, by: ming}\n", "", "followups:\n", "followups: []\n", 0},
+	 {"  - date: 2024-05-05\n    via: phone\n    by: ming\n    summary: 第一次\n"
+	  "    next: {date: 2024-05-08, action: 发送资料, by: ming}\n", F_MING, 0}, "", NULL},
+	{"next date differs, action changed by one: the date conflicts, the action merges",
+	 {"next: {date: 2024-05-08, action: 发送资料", "next: {date: 2024-05-09, action: 发送资料", 0},
+	 {"next: {date: 2024-05-08, action: 发送资料", "next: {date: 2024-05-10, action: 打电话", 0}, {0},
+	 "followups[0].next.date",
+	 "<<<<<<< ours\n    next: {date: 2024-05-09, action: 打电话, by: ming}\n=======\n"
+	 "    next: {date: 2024-05-10, action: 打电话, by: ming}\n>>>>>>> theirs\n"},
+	{"a scalar made a map by theirs, changed by ours", {"source: online", "source: other", 0},
+	 {"source: online", "source:\n  kind: 展会", 0}, {0}, "source", NULL},
+	{"a whole map removed by theirs while ours changed inside it",
+	 {"  summary: 降低成本", "  summary: 降低成本50%", 0},
+	 {"needs:\n  summary: 降低成本\n  budget: {min: 100, max: 200}\n  decision_chain:\n"
+	  "    - {name: 王总, role: decision-maker}\n", "", 0}, {0}, "needs", NULL},
 };
 
 static void check_case(const mcase *c, const char *base, const char *eol)
