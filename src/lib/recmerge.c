@@ -511,7 +511,8 @@ static int apply(crm_doc **out, const char *path, const char *ours, size_t ours_
 	if (rc)
 		return crm_error_set(CRM_EFAIL, "%s: ours does not parse", path);
 	op *v = crm_xcalloc(n + 1, sizeof *v);
-	memcpy(v, ops, n * sizeof *v);
+	if (n)
+		memcpy(v, ops, n * sizeof *v);
 	qsort(v, n, sizeof *v, cmp_ops);
 	for (size_t i = 0; !rc && i < n;) {
 		if (v[i].kind == OP_SET) {
@@ -601,7 +602,8 @@ static int write_markers(crm_buf *out, merger *m, const crm_doc *a, const char *
 		}
 		for (size_t g = 0; g < n && !rc; g++) {
 			size_t k = m->nops;
-			memcpy(v, m->ops, m->nops * sizeof *v);
+			if (m->nops)
+				memcpy(v, m->ops, m->nops * sizeof *v);
 			for (size_t i = 0; i < n; i++)
 				if (m->cf[i].group == g)
 					v[k++] = m->cf[i].fix;
