@@ -769,6 +769,8 @@ int crm_record_merge(crm_merge_result **out, const char *base, size_t base_len,
 		*out = r;
 		return 0;
 	}
+	if (base && !base_len)
+		base = NULL; /* git's empty base of an add/add: a two-way merge */
 	crm_doc *b = NULL, *o = NULL, *t = NULL, *a = NULL;
 	merger m = {0};
 	int rc = 0;

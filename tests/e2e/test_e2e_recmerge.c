@@ -153,3 +153,24 @@ Test(recmerge, conflict_marker_size_from_gitattributes_reaches_the_driver)
 	e2e_assert_has(text, "<<<<<<<<<< ours\nname: 乙\n==========\nname: 甲\n>>>>>>>>>> theirs\n");
 	free(text);
 }
+
+Test(recmerge, the_same_customer_added_in_both_clones_merges_two_ways)
+{
+	two_clones();
+	ok(e2e_crmv("book", "add", "华东物流", "--kind", "company", "--source", "online", "--id", "hd001",
+		    "--set", "tags=老客户", NULL));
+	ok(e2e_sh("book", "git push -q origin main"));
+	/* li adds it for ming, as ming did */
+	ok(e2e_crmv("other", "add", "华东物流", "--kind", "company", "--source", "online", "--id", "hd001",
+		    "--owner", "ming", "--set", "first_contact.by=ming", "--set", "tags=高意向", NULL));
+	ok(e2e_sh("other", "git pull -q --no-rebase --no-edit origin main"));
+	char *path = e2e_record_path("other", "hd001");
+	cr_assert(path);
+	char *text = e2e_read(path);
+	e2e_assert_hasnt(text, "<<<<<<<");
+	e2e_assert_has(text, "老客户");
+	e2e_assert_has(text, "高意向");
+	free(text);
+	free(path);
+	ok(e2e_crmv("other", "validate", NULL));
+}

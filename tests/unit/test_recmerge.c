@@ -352,6 +352,11 @@ Test(recmerge, missing_sides)
 	cr_assert_str_eq(r->conflicts[0].path, "name");
 	cr_assert(strstr(r->text, "tags: [甲, 乙]\n"), "%s", r->text);
 	crm_merge_result_free(r);
+	/* git's add/add passes an empty base file: the same two-way merge */
+	cr_assert_eq(crm_record_merge(&r, "", 0, o, strlen(o), t, strlen(t), NULL), 0);
+	cr_assert_not(r->line_merge);
+	cr_assert(r->nconflicts == 1 && strstr(r->text, "tags: [甲, 乙]\n"), "%s", r->text);
+	crm_merge_result_free(r);
 }
 
 Test(recmerge, chinese_text_and_comments_inside_a_copied_followup)
