@@ -563,7 +563,7 @@ static void diff_lines(const char *a, size_t al, const char *b, size_t bl, size_
 }
 
 typedef struct {
-	size_t s, ea, sb, eb;
+	size_t s, ea, eb; /* [s, ea) in ours merged, [s, eb) in b */
 	crm_doc *b; /* ours merged with theirs' version of the group's fields */
 } region;
 

@@ -1,7 +1,8 @@
 /*
  * The record merge under random edits, with a fixed seed: each round makes
  * two versions of a record by the edits crm commands make (follow, tag,
- * untag, set, stage, contact, feedback on a follow-up), merges them, and
+ * untag, set, stage, contact added, changed or removed, a new key, feedback
+ * on a follow-up), merges them, and
  * checks that a clean merge validates against the shipped schema, that
  * tags are the set both sides meant, and that every follow-up of either
  * side is there exactly once, conflict or not.
@@ -75,7 +76,7 @@ static void random_edit(crm_doc **d, const char *tag)
 {
 	const crm_node *root = (*d)->root;
 	const crm_node *tags = crm_node_get(root, "tags"), *fu = crm_node_get(root, "followups");
-	switch (pick(8)) {
+	switch (pick(12)) {
 	case 0:
 	case 1: { /* follow: as crm follow does, on or after the latest one */
 		unsigned day = 6;
@@ -144,6 +145,31 @@ static void random_edit(crm_doc **d, const char *tag)
 		crm_node_free(c);
 		break;
 	}
+	case 8: { /* budget, a number in a flow map */
+		char v[16];
+		snprintf(v, sizeof v, "%u", 200 + 50 * pick(4));
+		crm_node *n = crm_node_new_raw(v);
+		must(crm_edit_set(d, "needs.budget.max", n, crm_record_order), "budget");
+		crm_node_free(n);
+		break;
+	}
+	case 9: { /* a key the base lacks */
+		char date[11];
+		snprintf(date, sizeof date, "2024-09-%02u", 1 + pick(3));
+		crm_node *n = crm_node_new_raw(date);
+		must(crm_edit_set(d, "needs.deadline", n, crm_record_order), "deadline");
+		crm_node_free(n);
+		break;
+	}
+	case 10: { /* a contact removed */
+		const crm_node *cs = crm_node_get(root, "contacts");
+		if (cs && cs->n > 1) {
+			char *p = crm_xasprintf("contacts[%u]", pick((unsigned)cs->n));
+			must(crm_edit_unset(d, p), "remove contact");
+			free(p);
+		}
+		break;
+	}
 	default: /* feedback on an existing follow-up */
 		if (fu && fu->n) {
 			char *p = crm_xasprintf("followups[%u].feedback", pick((unsigned)fu->n));
@@ -186,6 +212,8 @@ Test(recmerge_random, hundreds_of_rounds)
 	crm_schema *schema = NULL;
 	must(crm_schema_load(&schema, sp, NULL), "schema");
 	free(sp);
+	if (getenv("CRM_TEST_SEED")) /* to explore; the default seed is fixed */
+		rng = strtoull(getenv("CRM_TEST_SEED"), NULL, 10);
 	size_t rounds = 400, conflicted = 0, serial = 0;
 	for (size_t round = 0; round < rounds; round++) {
 		crm_doc *b = NULL, *o = NULL, *t = NULL, *m = NULL;
@@ -227,7 +255,8 @@ Test(recmerge_random, hundreds_of_rounds)
 				const char *p = r->conflicts[i].path;
 				bool expected = !strcmp(p, "name") || !strcmp(p, "needs.summary") ||
 						!strcmp(p, "stage") || strstr(p, "].title") ||
-						strstr(p, "].feedback");
+						strstr(p, "].feedback") || !strcmp(p, "needs.budget.max") ||
+						!strcmp(p, "needs.deadline") || !strncmp(p, "contacts[", 9);
 				cr_assert(expected, "round %zu: unexpected conflict on %s\n%s", round, p, r->text);
 			}
 		} else {
