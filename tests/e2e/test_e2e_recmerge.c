@@ -1,6 +1,7 @@
 /* The record merge through real git: two clones of a bare repository on
  * disk, each changing the same customer, `git pull` through the driver that
  * `crm setup` registers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,4 +174,101 @@ Test(recmerge, the_same_customer_added_in_both_clones_merges_two_ways)
 	free(text);
 	free(path);
 	ok(e2e_crmv("other", "validate", NULL));
+}
+
+/*
+ * Random crm changes in both clones (fixed seed), merged by git pull through
+ * the driver, round after round: a clean pull leaves a valid book with every
+ * follow-up of both clones once; a pull that stops must be a real conflict
+ * (the same field changed in both), which crm validate reports.
+ */
+static unsigned long long seed = 7;
+static unsigned pick(unsigned n)
+{
+	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((seed >> 33) % n);
+}
+
+static void random_change(const char *dir, int round, int k, char *summary, size_t cap)
+{
+	static const char *const tags[] = {"高意向", "预算敏感", "老客户"};
+	static const char *const stages[] = {"needs", "proposal"};
+	char date[16];
+	snprintf(date, sizeof date, "2024-05-%02d", 2 + round);
+	summary[0] = 0;
+	switch (pick(6)) {
+	case 0:
+	case 1:
+		snprintf(summary, cap, "%s第%d轮%d", dir, round, k);
+		ok(e2e_crmv(dir, "follow", "202405001", "--via", "phone", "--summary", summary, "--date", date,
+			    NULL));
+		break;
+	case 2:
+		ok(e2e_crmv(dir, "tag", "202405001", tags[pick(3)], NULL));
+		break;
+	case 3: {
+		e2e_run r = e2e_crmv(dir, "untag", "202405001", tags[pick(3)], NULL);
+		e2e_run_free(&r); /* a tag that is not there: nothing to do */
+		break;
+	}
+	case 4:
+		ok(e2e_crmv(dir, "set", "202405001", pick(2) ? "name=科技集团" : "needs.summary=降本",
+			    NULL));
+		break;
+	default:
+		ok(e2e_crmv(dir, "stage", "202405001", stages[pick(2)], "--date", date, NULL));
+	}
+}
+
+Test(recmerge, random_changes_in_two_clones, .timeout = 600)
+{
+	two_clones();
+	char made[64][64];
+	size_t nmade = 0;
+	int clean = 0;
+	for (int round = 0; round < 8; round++) {
+		size_t start = nmade;
+		const char *dirs[] = {"book", "other"};
+		for (int side = 0; side < 2; side++)
+			for (int k = 0, n = 1 + (int)pick(2); k < n; k++) {
+				random_change(dirs[side], round, k, made[nmade], sizeof made[nmade]);
+				if (made[nmade][0])
+					nmade++;
+			}
+		ok(e2e_sh("book", "git push -q origin main"));
+		e2e_run r = e2e_sh("other", "git pull -q --no-rebase --no-edit origin main");
+		if (r.code != 0) {
+			/* a real conflict: a field both changed; the markers are there and
+			 * validate says so */
+			cr_assert(strstr(r.err, "conflict in name") || strstr(r.err, "conflict in needs.summary") ||
+					  strstr(r.err, "conflict in stage"),
+				  "round %d: %s", round, r.err);
+			e2e_run v = e2e_crmv("other", "validate", NULL);
+			e2e_assert_code(v, 1);
+			e2e_assert_has(v.out, "unresolved merge conflict");
+			e2e_run_free(&v);
+			e2e_run_free(&r);
+			/* settle it the book's way, dropping this round's changes of other */
+			ok(e2e_sh("other", "git merge --abort && git reset -q --hard origin/main"));
+			for (size_t i = start; i < nmade; i++)
+				if (!strncmp(made[i], "other", 5))
+					made[i][0] = 0;
+			continue;
+		}
+		e2e_run_free(&r);
+		clean++;
+		ok(e2e_crmv("other", "validate", NULL));
+		char *text = e2e_read("other/" REC);
+		for (size_t i = 0; i < nmade; i++) {
+			if (!made[i][0])
+				continue;
+			char needle[128];
+			snprintf(needle, sizeof needle, "summary: %.63s\n", made[i]);
+			cr_assert_eq(count(text, needle), 1, "round %d: %s\n%s", round, made[i], text);
+		}
+		free(text);
+		ok(e2e_sh("other", "git push -q origin main && cd ../book && git pull -q --ff-only origin main"));
+	}
+	cr_log_info("%d of 8 rounds merged cleanly", clean);
+	cr_assert_gt(clean, 0);
 }
