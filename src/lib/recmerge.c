@@ -333,7 +333,8 @@ static bool item_lines(crm_buf *out, const crm_doc *src, const crm_node *item, s
 		if (shift < 0)
 			while (skip < (size_t)-shift && i + skip < eol && s[i + skip] == ' ')
 				skip++;
-		if (eol - i > 1 || s[i] != '\n')
+		bool blank = s[i] == '\n' || (s[i] == '\r' && eol - i == 2);
+		if (!blank)
 			for (long k = 0; k < shift; k++)
 				crm_buf_putc(out, ' ');
 		for (size_t k = i + skip; k < eol; k++)
@@ -771,6 +772,18 @@ int crm_record_merge(crm_merge_result **out, const char *base, size_t base_len,
 	}
 	if (base && !base_len)
 		base = NULL; /* git's empty base of an add/add: a two-way merge */
+	/* one side unchanged: the other, byte for byte (what git does for files) */
+	bool same_ot = ours_len == theirs_len && !memcmp(ours, theirs, ours_len);
+	if (same_ot || (base && base_len == theirs_len && !memcmp(base, theirs, theirs_len))) {
+		result_text(r, ours, ours_len);
+		*out = r;
+		return 0;
+	}
+	if (base && base_len == ours_len && !memcmp(base, ours, ours_len)) {
+		result_text(r, theirs, theirs_len);
+		*out = r;
+		return 0;
+	}
 	crm_doc *b = NULL, *o = NULL, *t = NULL, *a = NULL;
 	merger m = {0};
 	int rc = 0;

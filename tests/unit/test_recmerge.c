@@ -380,13 +380,26 @@ Test(recmerge, chinese_text_and_comments_inside_a_copied_followup)
 Test(recmerge, followups_indented_differently_are_reindented)
 {
 	const char *b = "id: x\nfollowups:\n- date: 2024-05-01\n  by: ming\n  summary: 一\n";
-	const char *o = b;
+	const char *o = "id: y\nfollowups:\n- date: 2024-05-01\n  by: ming\n  summary: 一\n";
 	const char *t = "id: x\nfollowups:\n    - date: 2024-05-01\n      by: ming\n      summary: 一\n"
 			"    - date: 2024-05-02\n      by: li\n      summary: 二\n";
 	crm_merge_result *r = NULL;
 	cr_assert_eq(crm_record_merge(&r, b, strlen(b), o, strlen(o), t, strlen(t), NULL), 0);
 	cr_assert_eq(r->nconflicts, 0);
-	cr_assert_str_eq(r->text, "id: x\nfollowups:\n- date: 2024-05-01\n  by: ming\n  summary: 一\n"
+	cr_assert_str_eq(r->text, "id: y\nfollowups:\n- date: 2024-05-01\n  by: ming\n  summary: 一\n"
 				  "- date: 2024-05-02\n  by: li\n  summary: 二\n");
+	crm_merge_result_free(r);
+}
+
+Test(recmerge, one_side_unchanged_gives_the_other_byte_for_byte)
+{
+	const char *b = "id: x\nname: a\n";
+	const char *t = "# 重写过的\nid: x\nname:   a   # 同名\n";
+	crm_merge_result *r = NULL;
+	cr_assert_eq(crm_record_merge(&r, b, strlen(b), b, strlen(b), t, strlen(t), NULL), 0);
+	cr_assert_str_eq(r->text, t);
+	crm_merge_result_free(r);
+	cr_assert_eq(crm_record_merge(&r, b, strlen(b), t, strlen(t), b, strlen(b), NULL), 0);
+	cr_assert_str_eq(r->text, t);
 	crm_merge_result_free(r);
 }
