@@ -17,11 +17,15 @@
  *   sets of whole items.
  * - The merged text is ours with theirs' changes applied as surgical edits
  *   (edit.h): comments, key order and formatting stay, and the diff against
- *   ours holds only theirs' changes. Items theirs added are copied as
- *   theirs wrote them.
+ *   ours holds only theirs' changes. List items theirs added are copied as
+ *   theirs wrote them (re-indented to ours); a key theirs added goes after
+ *   the key it follows in theirs. When one side is byte for byte the base,
+ *   the result is the other side, byte for byte.
  * - A conflict leaves git-style markers around the lines of that field
  *   only, ours' version first: `crm validate` then reports "unresolved
- *   merge conflict" there.
+ *   merge conflict" there. Conflicts whose lines touch share one block.
+ *   A follow-up whose date, by or summary both sides edited differently is
+ *   two follow-ups to this merge (identity is those fields).
  * - A side that does not parse (broken YAML, markers already), or whose
  *   top level is not a mapping, falls back to git's line merge (merge.h):
  *   nothing is ever lost or silently rewritten.
