@@ -193,7 +193,7 @@ static void random_change(const char *dir, int round, int k, char *summary, size
 {
 	static const char *const tags[] = {"高意向", "预算敏感", "老客户"};
 	static const char *const stages[] = {"needs", "proposal"};
-	char date[16];
+	char date[32];
 	snprintf(date, sizeof date, "2024-05-%02d", 2 + round);
 	summary[0] = 0;
 	switch (pick(6)) {
