@@ -94,7 +94,7 @@ demo:
 bench: $(CRM)
 	sh bench/run.sh $(abspath $(CRM))
 
-# fuzz: the YAML reader, validator and editor, then the schema loader, under
+# fuzz: the YAML reader, validator and editor, the schema loader, the record merge, under
 # libFuzzer (clang), seeded with the examples; FUZZ_SECONDS each. Not part of check.
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -108,6 +108,11 @@ fuzz:
 	    $(PKG_CFLAGS) tests/fuzz/fuzz_schema.c $(LIB_SRC) $(PKG_LIBS) -lm -o build/fuzz/fuzz_schema
 	cp schema/customer.schema.yaml build/fuzz/schema-corpus/
 	build/fuzz/fuzz_schema -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/schema-corpus
+	@mkdir -p build/fuzz/merge-corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude \
+	    $(PKG_CFLAGS) tests/fuzz/fuzz_recmerge.c $(LIB_SRC) $(PKG_LIBS) -lm -o build/fuzz/fuzz_recmerge
+	cp examples/book/customers/*/*/*.yaml build/fuzz/merge-corpus/
+	build/fuzz/fuzz_recmerge -max_total_time=$(FUZZ_SECONDS) -max_len=16384 build/fuzz/merge-corpus
 
 install: $(CRM)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/crm $(DESTDIR)$(PREFIX)/share/man/man1
