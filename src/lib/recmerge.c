@@ -503,12 +503,14 @@ static int cmp_ops(const void *pa, const void *pb)
 	return a->seq > b->seq ? -1 : a->seq < b->seq ? 1 : 0;
 }
 
-/* Ours' text with the edits `v` applied, read into *out. */
+/* Ours' text with the edits `v` applied, read into *out. With *out already
+ * holding ours read (which it then consumes), ours is not read again. */
 static int apply(crm_doc **out, const char *path, const char *ours, size_t ours_len,
 		 const op *ops, size_t n, const crm_doc *theirs)
 {
-	crm_doc *doc = NULL;
-	int rc = crm_doc_parse(&doc, path, ours, ours_len, NULL);
+	crm_doc *doc = *out;
+	int rc = doc ? 0 : crm_doc_parse(&doc, path, ours, ours_len, NULL);
+	*out = NULL;
 	if (rc)
 		return crm_error_set(CRM_EFAIL, "%s: ours does not parse", path);
 	op *v = crm_xcalloc(n + 1, sizeof *v);
@@ -792,6 +794,11 @@ int crm_record_merge(crm_merge_result **out, const char *base, size_t base_len,
 	if (ok) {
 		m.theirs = t;
 		merge_value(&m, "", b ? b->root : NULL, o->root, t->root);
+		if (!m.ncf) {
+			/* nothing points into ours any more: edit it rather than read it again */
+			a = o;
+			o = NULL;
+		}
 		ok = !m.bad && !apply(&a, path, ours, ours_len, m.ops, m.nops, t);
 	}
 	if (ok && !m.ncf) {
