@@ -102,14 +102,16 @@ bench: $(CRM)
 # build/fuzz/crash-NAME-*. `make fuzz` runs each FUZZ_SECONDS, `make fuzz-NAME`
 # one, `make fuzz-ci` (part of check) each FUZZ_CI_SECONDS. A new target is
 # one line: FUZZ_TARGETS += NAME (FUZZ_MAX_LEN_NAME if 4096 does not suit).
-FUZZ_TARGETS      := record schema path
+FUZZ_TARGETS      := record schema path recmerge
 FUZZ_MAX_LEN_record := 8192
 FUZZ_MAX_LEN_schema := 65536
 FUZZ_MAX_LEN_path   := 512
+FUZZ_MAX_LEN_recmerge := 16384
 FUZZ_SEEDS_record := examples/book/customers examples/broken
 FUZZ_SEEDS_schema := schema
+FUZZ_SEEDS_recmerge := examples/book/customers
 FUZZ_SECONDS    ?= 60
-FUZZ_CI_SECONDS ?= 20
+FUZZ_CI_SECONDS ?= 15
 FUZZ_CC     ?= clang
 FUZZ_DIR    := $(BUILD)/fuzz
 FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined

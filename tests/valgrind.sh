@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/valgrind.sh CRM: run the commands that change and check a book
-# (init, setup, add, set, tag, untag, validate), on their success and their
+# (init, setup, add, set, tag, untag, validate, merge-driver), on their success and their
 # error paths, under valgrind in a temporary book. Fails on any memory error
 # or definite/indirect leak, and when a command's exit code is not the one
 # expected (so that each path really ran).
@@ -104,6 +104,17 @@ vg 1 validate customers/2024/06/14-invalid-utf8.yaml customers/2024/06/15-contro
 for id in 08-duplicate-key 14-invalid-utf8 02-enum-typo 19-unknown-owner; do
 	vg 1 tag "$id" x
 done
+
+# merge-driver: a clean merge, a conflict, a side that is not YAML
+printf 'id: x\nname: a\ntags: [t]\nfollowups:\n  - {date: 2024-05-01, by: ming, summary: s}\n' >"$T/mb"
+printf 'id: x\nname: b\ntags: [t, o]\nfollowups:\n  - {date: 2024-05-01, by: ming, summary: s}\n  - {date: 2024-05-03, by: ming, summary: o}\n' >"$T/mo"
+printf 'id: x\nname: a\ntags: [t]\nfollowups:\n  - {date: 2024-05-01, by: ming, summary: s}\n  - {date: 2024-05-02, by: li, summary: t}\n' >"$T/mt"
+vg 0 merge-driver "$T/mb" "$T/mo" "$T/mt" customers/x.yaml
+sed 's/name: a/name: c/' "$T/mt" >"$T/mt2"
+vg 1 merge-driver --marker-size 9 "$T/mb" "$T/mo" "$T/mt2" customers/x.yaml
+printf 'id: x\nname: [a\n' >"$T/mt3"
+vg 1 merge-driver "$T/mb" "$T/mo" "$T/mt3" customers/x.yaml
+vg 2 merge-driver "$T/mb" "$T/mo"
 
 if [ $fail -ne 0 ]; then
 	echo "valgrind.sh: FAILED" >&2

@@ -40,6 +40,13 @@ int crm_edit_append(crm_doc **doc, const char *path, const crm_node *item,
 		    const char *const *order);
 
 /*
+ * The primitive under every edit: replace `del` bytes at `off` of the text
+ * by `ins` (its line breaks written as the file's, LF or CRLF) and read the
+ * result again. CRM_EFAIL, *doc unchanged, when the result does not parse.
+ */
+int crm_edit_splice(crm_doc **doc, size_t off, size_t del, const char *ins, size_t inslen);
+
+/*
  * Split a path into its parts: field names and list indexes. Returns the
  * count (at least 1), or -1 when the path is malformed, with *keys and *idx
  * NULL and a CRM_EUSAGE message saying what is wrong ("bad path 'a..b':

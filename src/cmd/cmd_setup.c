@@ -77,7 +77,7 @@ int cmd_setup_clone(crm_book *b, crm_repo *repo, const char *user, bool strict)
 	/* git runs the driver through the shell; fall back to crm on PATH if this one moved */
 	const char *self = strchr(self_path(), '\'') ? "crm" : self_path();
 	char *driver = crm_xasprintf("crm='%s'; [ -x \"$crm\" ] || crm=crm; "
-				     "\"$crm\" merge-driver %%O %%A %%B %%P",
+				     "\"$crm\" merge-driver --marker-size %%L %%O %%A %%B %%P",
 				     self);
 	rc = crm_repo_set_merge_driver(repo, "crm", "crm record merge", driver);
 	free(driver);

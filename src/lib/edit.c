@@ -148,6 +148,11 @@ void crm_path_free(char **keys, long *idx, int n)
 /* Apply a splice to the document's text and read it again. */
 static int splice(crm_doc **doc, size_t off, size_t del, const char *ins, size_t inslen)
 {
+	return crm_edit_splice(doc, off, del, ins, inslen);
+}
+
+int crm_edit_splice(crm_doc **doc, size_t off, size_t del, const char *ins, size_t inslen)
+{
 	crm_doc *d = *doc;
 	crm_buf b = CRM_BUF_INIT;
 	crm_buf_put(&b, d->src, off);

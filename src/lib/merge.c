@@ -7,6 +7,15 @@ int crm_merge_text(crm_buf *out, bool *conflicted, const char *path, const char 
 		   size_t base_len, const char *ours, size_t ours_len, const char *theirs,
 		   size_t theirs_len)
 {
+	return crm_merge_text_labels(out, conflicted, path, NULL, NULL, 0, base, base_len, ours,
+				     ours_len, theirs, theirs_len);
+}
+
+int crm_merge_text_labels(crm_buf *out, bool *conflicted, const char *path,
+			  const char *ours_label, const char *theirs_label, int marker_size,
+			  const char *base, size_t base_len, const char *ours, size_t ours_len,
+			  const char *theirs, size_t theirs_len)
+{
 	git_merge_file_input b = GIT_MERGE_FILE_INPUT_INIT, o = GIT_MERGE_FILE_INPUT_INIT,
 			     t = GIT_MERGE_FILE_INPUT_INIT;
 	git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
@@ -15,8 +24,10 @@ int crm_merge_text(crm_buf *out, bool *conflicted, const char *path, const char 
 	o.ptr = ours, o.size = ours_len, o.path = path;
 	t.ptr = theirs, t.size = theirs_len, t.path = path;
 	opts.ancestor_label = "base";
-	opts.our_label = "ours";
-	opts.their_label = "theirs";
+	opts.our_label = ours_label ? ours_label : "ours";
+	opts.their_label = theirs_label ? theirs_label : "theirs";
+	if (marker_size > 0)
+		opts.marker_size = (unsigned short)marker_size;
 	git_libgit2_init();
 	int rc = git_merge_file(&res, &b, &o, &t, &opts);
 	if (rc < 0) {

@@ -29,7 +29,7 @@ Test(merge, setup_registers_the_driver_that_gitattributes_names)
 	e2e_assert_has(attrs, "customers/**/*.yaml merge=crm");
 	free(attrs);
 	char *drv = e2e_sh_out("other", "git config --get merge.crm.driver");
-	e2e_assert_has(drv, "merge-driver %O %A %B %P");
+	e2e_assert_has(drv, "merge-driver --marker-size %L %O %A %B %P");
 	free(drv);
 }
 
@@ -72,6 +72,10 @@ Test(merge, the_same_field_changed_twice_is_a_conflict_crm_then_points_at)
 	r = e2e_sh("other", "git pull -q --no-rebase --no-edit origin main");
 	cr_assert_neq(r.code, 0, "the pull should stop on the conflict");
 	e2e_run_free(&r);
+	/* the record merge marks the name alone, not the lines around it */
+	char *text = e2e_read("other/customers/2024/05/202405001.yaml");
+	e2e_assert_has(text, "<<<<<<< ours\nname: 科技集团\n=======\nname: 科技股份有限公司\n>>>>>>> theirs\n");
+	free(text);
 	r = e2e_crmv("other", "validate", NULL);
 	e2e_assert_code(r, 1);
 	e2e_assert_has(r.out, "unresolved merge conflict");
