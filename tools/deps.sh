@@ -33,6 +33,7 @@ check() {
 		pkg-config --exists libgit2 || need libgit2-dev "libgit2 (pkg-config libgit2)"
 		pkg-config --exists criterion || need libcriterion-dev "Criterion (pkg-config criterion)"
 		pkg-config --exists libcrypto || need libssl-dev "OpenSSL's libcrypto (pkg-config libcrypto)"
+		pkg-config --exists sqlite3 || need libsqlite3-dev "SQLite (pkg-config sqlite3)"
 	else
 		need pkg-config "pkg-config"
 		need libyaml-dev "libyaml"

@@ -94,4 +94,17 @@ const crm_index_stats *crm_index_last_stats(const crm_index *ix);
  */
 int crm_index_resolve(crm_index *ix, const char *who, char **path);
 
+/*
+ * For each of the n entries (as crm_book_scan gives them): its name
+ * (names[i], caller frees; NULL when none) and its number of errors
+ * (errors[i]; -1 when the index has no row for it). Either array may be NULL.
+ */
+void crm_index_lookup(crm_index *ix, const crm_entry *v, size_t n, char **names, long *errors);
+
+/*
+ * Report the progress of a long refresh (called only when it has taken
+ * over a second): done of total records. The command layer prints it.
+ */
+void crm_index_set_progress(void (*fn)(size_t done, size_t total));
+
 #endif
