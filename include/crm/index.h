@@ -101,6 +101,32 @@ int crm_index_resolve(crm_index *ix, const char *who, char **path);
  */
 void crm_index_lookup(crm_index *ix, const crm_entry *v, size_t n, char **names, long *errors);
 
+/* One value of a query's result. */
+typedef enum { CRM_SQL_NULL, CRM_SQL_INT, CRM_SQL_REAL, CRM_SQL_TEXT } crm_sql_type;
+
+typedef struct {
+	crm_sql_type type;
+	char *text;  /* the value as text (NULL for NULL): "42", "0.5", "陈静" */
+} crm_sql_value;
+
+/* The result of crm_index_query: ncols names, nrows rows of ncols values. */
+typedef struct {
+	size_t ncols, nrows;
+	char **cols;
+	crm_sql_value *v;  /* row-major: v[r * ncols + c] */
+} crm_sql_result;
+
+void crm_sql_result_free(crm_sql_result *r);
+
+/*
+ * Run one read-only SQL statement (SQLite's dialect) over the index for
+ * `crm sql`: the database is opened again read-only, and an authorizer
+ * refuses anything that would write, ATTACH, or set a pragma. CRM_EFAIL
+ * with SQLite's message for a refused or bad query. Free *out with
+ * crm_sql_result_free.
+ */
+int crm_index_query(crm_index *ix, const char *sql, crm_sql_result **out);
+
 /*
  * Report the progress of a long refresh (called only when it has taken
  * over a second): done of total records. The command layer prints it.
