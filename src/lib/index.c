@@ -841,14 +841,72 @@ void crm_index_free(crm_index *ix)
 
 void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 {
-	/* a refresh re-reads exactly the files whose stat data moved */
-	(void)paths;
-	(void)n;
-	crm_index *ix = NULL;
-	crm_diags d = {0};
-	crm_index_open(&ix, b, &d);
-	crm_index_free(ix);
-	crm_diags_free(&d);
+	/* only an index that exists and is current is worth updating; else the
+	 * next read refreshes or rebuilds it */
+	char *gd = real_gitdir(b);
+	char *file = crm_xasprintf("%s/crm/index.sqlite", gd);
+	free(gd);
+	struct stat st;
+	sqlite3 *db = stat(file, &st) == 0 ? open_db(file, SQLITE_OPEN_READWRITE) : NULL;
+	free(file);
+	if (!db)
+		return;
+	crm_index ix = {.book = b, .db = db};
+	char *fp = fingerprint(b);
+	int err;
+	stmts q;
+	bool prepared = false;
+	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+		goto done;
+	char *old = stored_fingerprint(db, &err);
+	bool current = err == SQLITE_OK && old && !strcmp(old, fp);
+	free(old);
+	if (!current || stmts_prepare(db, &q))
+		goto rollback;
+	prepared = true;
+	time_t now = time(NULL);
+	sqlite3_stmt *find;
+	if (sqlite3_prepare_v2(db, "SELECT fid FROM ix_files WHERE path = ?", -1, &find, NULL) != SQLITE_OK)
+		goto rollback;
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!crm_is_record_path(paths[i]))
+			continue;
+		bind_str(find, 1, paths[i]);
+		long long fid = sqlite3_step(find) == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
+		sqlite3_reset(find);
+		fstat_t fs;
+		const char *base = strrchr(paths[i], '/') + 1;
+		crm_entry e = {.path = (char *)paths[i], .id = crm_xstrndup(base, strlen(base) - 5)};
+		if (!lstat_file(b, paths[i], &fs, now)) {
+			/* gone: drop its rows */
+			for (size_t k = 0; fid && k < sizeof q.del / sizeof *q.del && !rc; k++) {
+				sqlite3_bind_int64(q.del[k], 1, fid);
+				rc = step(q.del[k]);
+			}
+			if (fid && !rc) {
+				sqlite3_bind_int64(q.s[S_FILE_DEL], 1, fid);
+				rc = step(q.s[S_FILE_DEL]);
+			}
+		} else {
+			char *abs = crm_book_abs(b, paths[i]);
+			e.symlink = lstat(abs, &st) == 0 && S_ISLNK(st.st_mode);
+			free(abs);
+			rc = index_file(b, &q, fid, fid == 0, &e, &fs);
+		}
+		free(e.id);
+	}
+	sqlite3_finalize(find);
+	(void)ix;
+	if (!rc && exec(db, "COMMIT") == SQLITE_OK)
+		goto done;
+rollback:
+	exec(db, "ROLLBACK");
+done:
+	if (prepared)
+		stmts_free(&q);
+	free(fp);
+	sqlite3_close(db);
 	crm_error_clear();
 }
 
