@@ -307,7 +307,10 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	crm_next nx;
 	if (root && crm_record_next(r, &nx)) {
 		bind_str(c, 20, nx.date);
-		bind_str(c, 21, nx.action);
+		/* no next written: no action (NULL), though a date from the priority */
+		const crm_node *fl = seq_at(root, "followups");
+		const crm_node *act = fl && nx.followup < fl->n ? at(fl->items[nx.followup], "next.action") : NULL;
+		bind_str(c, 21, act ? nx.action : NULL);
 		bind_str(c, 22, nx.by);
 		bind_str(c, 23, nx.priority);
 	} else {
