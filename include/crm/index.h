@@ -35,6 +35,7 @@
 
 #include "crm/book.h"
 #include "crm/error.h"
+#include "crm/query.h"
 
 struct sqlite3;
 
@@ -126,6 +127,17 @@ void crm_sql_result_free(crm_sql_result *r);
  * crm_sql_result_free.
  */
 int crm_index_query(crm_index *ix, const char *sql, crm_sql_result **out);
+
+/*
+ * The customers that pass filter f (query.h), as summaries in path order,
+ * for `crm list`: the same answer as crm_records_each and crm_filter_match
+ * over the files, from the index. Records that such a walk skips (unreadable,
+ * refused by the schema, symlinks) are skipped here too, each with the same
+ * warning in `skipped` (may be NULL). *out is an array of *n summaries; free
+ * each with crm_summary_free and the array with free.
+ */
+int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, size_t *n,
+			crm_diags *skipped);
 
 /*
  * Report the progress of a long refresh (called only when it has taken

@@ -10,6 +10,7 @@
 #include "crm/index.h"
 #include "crm/buf.h"
 #include "crm/record.h"
+#include "crm/schema.h"
 #include "crm/team.h"
 
 #include <sqlite3.h>
@@ -25,7 +26,7 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 1"
+#define FORMAT "crm-index 2"
 
 struct crm_index {
 	crm_book *book;
@@ -36,7 +37,8 @@ struct crm_index {
 static const char *const schema_sql =
 	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE ix_files(fid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
-	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER);"
+	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER,"
+	" skip_line INTEGER, skip_col INTEGER, skip TEXT);"
 	"CREATE INDEX ix_files_inner ON ix_files(inner_id);"
 	"CREATE TABLE ix_diags(fid INTEGER, line INTEGER, col INTEGER, sev INTEGER, msg TEXT);"
 	"CREATE INDEX ix_diags_fid ON ix_diags(fid);"
@@ -210,8 +212,10 @@ typedef struct {
 } stmts;
 
 static const char *const stmt_sql[S_N] = {
-	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors) VALUES(?,?,?,?,?,?,?)",
-	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7 WHERE fid=?1",
+	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors, skip_line, skip_col, skip)"
+	" VALUES(?,?,?,?,?,?,?,?,?,?)",
+	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7, skip_line=?8,"
+	" skip_col=?9, skip=?10 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
 	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -428,6 +432,14 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	return 0;
 }
 
+static const crm_diag *first_error(const crm_diags *d)
+{
+	for (size_t k = 0; k < d->n; k++)
+		if (d->v[k].sev == CRM_SEV_ERROR)
+			return &d->v[k];
+	return d->n ? &d->v[0] : NULL;
+}
+
 /* Read, check and store one record file (new or changed). */
 static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const crm_entry *e,
 		      const fstat_t *fs)
@@ -435,11 +447,36 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 	crm_diags d = {0};
 	crm_record *r = NULL;
 	const char *inner = NULL;
+	/* why reads that want valid records (list, find, agenda) pass this one by,
+	 * in the words crm_records_each uses */
+	char *skip = NULL;
+	int skip_line = 0, skip_col = 0;
+	const crm_diag *fe;
+	const struct crm_schema *schema = NULL;
+	if (e->symlink) {
+		skip = crm_xstrdup("skipped: a symbolic link, not a record file");
+	}
 	if (crm_record_load(&r, b, e, &d) == 0) {
-		crm_record_check(b, r, &d);
+		if (!r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
+			skip = crm_xstrdup("skipped: not a map of fields (run 'crm validate')");
+		if (crm_book_schema(b, &schema, NULL) == 0) {
+			if (crm_schema_validate(schema, r->doc, &d) > 0 && !skip && (fe = first_error(&d))) {
+				skip = crm_xasprintf("skipped, invalid: %s (run 'crm validate')", fe->msg);
+				skip_line = fe->line, skip_col = fe->col;
+			}
+		} else {
+			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+		}
+		crm_record_check_rules(b, r, &d);
 		inner = crm_record_str(r, "id");
-	} else if (!d.n) {
-		crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+	} else {
+		if (!d.n)
+			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+		fe = first_error(&d);
+		if (!skip) {
+			skip = crm_xasprintf("skipped: %s (run 'crm validate')", fe->msg);
+			skip_line = fe->line, skip_col = fe->col;
+		}
 	}
 	crm_error_clear();
 	int rc = 0;
@@ -460,6 +497,10 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 	sqlite3_bind_int64(s, c++, fs->ino);
 	bind_str(s, c++, inner ? inner : "");
 	sqlite3_bind_int64(s, c++, (long long)crm_diags_errors(&d));
+	sqlite3_bind_int(s, c++, skip_line);
+	sqlite3_bind_int(s, c++, skip_col);
+	bind_str(s, c++, skip);
+	free(skip);
 	if (!rc)
 		rc = step(s);
 	if (!rc && is_new)
@@ -1175,4 +1216,148 @@ done:
 	if (db != ix->db)
 		sqlite3_close(db);
 	return rc;
+}
+
+/* ---- list ---- */
+
+static char *col_dup(sqlite3_stmt *st, int c)
+{
+	const char *t = (const char *)sqlite3_column_text(st, c);
+	return t ? crm_xstrdup(t) : NULL;
+}
+
+typedef struct {
+	long long fid;
+	crm_summary *s;
+} by_fid;
+
+static int by_fid_cmp(const void *a, const void *b)
+{
+	long long x = ((const by_fid *)a)->fid, y = ((const by_fid *)b)->fid;
+	return (x > y) - (x < y);
+}
+
+int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, size_t *n,
+			crm_diags *skipped)
+{
+	*out = NULL;
+	*n = 0;
+	crm_buf q = CRM_BUF_INIT;
+	crm_buf_puts(&q, "SELECT f.fid, f.path, f.inner_id, f.skip, f.skip_line, f.skip_col, c.name, c.kind,"
+			 " c.stage, c.owner, c.source, c.first_contact, c.next_date, c.next_action,"
+			 " c.next_by, c.next_priority FROM ix_files f JOIN ix_customers c ON c.fid = f.fid"
+			 " WHERE f.skip IS NOT NULL OR (1");
+	/* parameters in order: ?1 stage ?2 owner ?3 source ?4 kind ?5 industry ?6 priority
+	 * ?7 due_before ?8 today, then the tags */
+	if (f->stage)
+		crm_buf_puts(&q, " AND c.stage = ?1");
+	if (f->owner)
+		crm_buf_puts(&q, " AND c.owner = ?2");
+	if (f->source)
+		crm_buf_puts(&q, " AND c.source = ?3");
+	if (f->kind)
+		crm_buf_puts(&q, " AND c.kind = ?4");
+	if (f->industry)
+		crm_buf_puts(&q, " AND c.industry = ?5 COLLATE NOCASE");
+	for (size_t i = 0; i < f->ntags; i++)
+		crm_buf_printf(&q, " AND EXISTS (SELECT 1 FROM ix_tags t WHERE t.fid = f.fid AND t.tag = ?%zu)",
+			       9 + i);
+	if (f->priority || f->due_before_set || f->overdue)
+		crm_buf_puts(&q, " AND c.next_date IS NOT NULL");
+	if (f->priority)
+		crm_buf_puts(&q, " AND c.next_priority = ?6");
+	if (f->due_before_set || f->overdue)
+		crm_buf_puts(&q, " AND c.next_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'");
+	if (f->due_before_set)
+		crm_buf_puts(&q, " AND c.next_date < ?7");
+	if (f->overdue)
+		crm_buf_puts(&q, " AND c.next_date < ?8");
+	crm_buf_puts(&q, ") ORDER BY f.path");
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db, q.ptr, -1, &st, NULL) != SQLITE_OK) {
+		int rc = crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+		crm_buf_free(&q);
+		return rc;
+	}
+	crm_buf_free(&q);
+	char due[CRM_DATE_STRLEN], today[CRM_DATE_STRLEN];
+	crm_date_format(f->due_before, due);
+	crm_date_format(f->today, today);
+	bind_str(st, 1, f->stage);
+	bind_str(st, 2, f->owner);
+	bind_str(st, 3, f->source);
+	bind_str(st, 4, f->kind);
+	bind_str(st, 5, f->industry);
+	bind_str(st, 6, f->priority);
+	bind_str(st, 7, due);
+	bind_str(st, 8, today);
+	for (size_t i = 0; i < f->ntags; i++)
+		bind_str(st, 9 + (int)i, f->tags[i]);
+	size_t cap = 0;
+	by_fid *v = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			if (skipped)
+				crm_diags_add(skipped, (const char *)sqlite3_column_text(st, 1),
+					      sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 3));
+			continue;
+		}
+		crm_summary *s = crm_xcalloc(1, sizeof *s);
+		s->path = col_dup(st, 1);
+		const char *inner = (const char *)sqlite3_column_text(st, 2);
+		if (inner && *inner) {
+			s->id = crm_xstrdup(inner);
+		} else {
+			const char *base = strrchr(s->path, '/') + 1;
+			s->id = crm_xstrndup(base, strlen(base) - 5);
+		}
+		s->name = col_dup(st, 6);
+		s->kind = col_dup(st, 7);
+		s->stage = col_dup(st, 8);
+		s->owner = col_dup(st, 9);
+		s->source = col_dup(st, 10);
+		s->first_contact = col_dup(st, 11);
+		if ((s->has_next = sqlite3_column_type(st, 12) != SQLITE_NULL)) {
+			s->next_date = col_dup(st, 12);
+			s->next_action = col_dup(st, 13);
+			if (!s->next_action)
+				s->next_action = crm_xstrdup("");
+			s->next_by = col_dup(st, 14);
+			s->next_priority = col_dup(st, 15);
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = crm_xrealloc(v, cap * sizeof *v);
+		}
+		v[*n].fid = sqlite3_column_int64(st, 0);
+		v[(*n)++].s = s;
+	}
+	sqlite3_finalize(st);
+	/* the tags, in one pass, matched by file number */
+	if (*n) {
+		by_fid *sorted = crm_xcalloc(*n, sizeof *sorted);
+		memcpy(sorted, v, *n * sizeof *v);
+		qsort(sorted, *n, sizeof *sorted, by_fid_cmp);
+		if (sqlite3_prepare_v2(ix->db, "SELECT fid, tag FROM ix_tags WHERE tag IS NOT NULL"
+					       " ORDER BY fid, rowid", -1, &st, NULL) == SQLITE_OK) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				by_fid key = {sqlite3_column_int64(st, 0), NULL};
+				by_fid *hit = bsearch(&key, sorted, *n, sizeof *sorted, by_fid_cmp);
+				if (!hit)
+					continue;
+				crm_summary *s = hit->s;
+				s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
+				s->tags[s->ntags++] = col_dup(st, 1);
+			}
+			sqlite3_finalize(st);
+		}
+		free(sorted);
+	}
+	crm_summary **res = crm_xcalloc(*n ? *n : 1, sizeof *res);
+	for (size_t i = 0; i < *n; i++)
+		res[i] = v[i].s;
+	free(v);
+	*out = res;
+	return 0;
 }
