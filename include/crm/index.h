@@ -140,6 +140,16 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 			crm_diags *skipped);
 
 /*
+ * crm find from the index: hand fn (as crm_records_each does, borrowed) each
+ * record whose text may hold `text` (ASCII case ignored; a phone-like text
+ * also by its digits), read from its file, in path order; fn decides with
+ * crm_record_find. Records crm_records_each skips are skipped with the same
+ * warnings. Returns 0 or the first negative value fn returned.
+ */
+int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
+			int (*fn)(const crm_record *r, void *arg), void *arg);
+
+/*
  * Report the progress of a long refresh (called only when it has taken
  * over a second): done of total records. The command layer prints it.
  */

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 2"
+#define FORMAT "crm-index 3"
 
 struct crm_index {
 	crm_book *book;
@@ -47,7 +47,7 @@ static const char *const schema_sql =
 	" industry TEXT, size TEXT, budget_min, budget_max, deadline TEXT, deal_amount,"
 	" deal_signed TEXT, contract_end TEXT, lost_reason TEXT, next_date TEXT, next_action TEXT,"
 	" next_by TEXT, next_priority TEXT, last_followup TEXT, followups INTEGER,"
-	" search TEXT);"
+	" search TEXT, digits TEXT);"
 	"CREATE INDEX ix_customers_id ON ix_customers(id);"
 	"CREATE TABLE ix_tags(fid INTEGER, id TEXT, tag TEXT);"
 	"CREATE INDEX ix_tags_fid ON ix_tags(fid);"
@@ -218,7 +218,7 @@ static const char *const stmt_sql[S_N] = {
 	" skip_col=?9, skip=?10 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
-	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_tags VALUES(?,?,?)",
 	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
@@ -331,6 +331,17 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	crm_buf text = CRM_BUF_INIT;
 	gather(&text, root);
 	bind_str(c, 26, text.ptr ? text.ptr : "");
+	crm_buf_free(&text);
+	/* phones by their digits alone, for find */
+	const crm_node *cl = seq_at(root, "contacts");
+	for (size_t i = 0; cl && i < cl->n; i++) {
+		const char *ph = cl->items[i]->kind == CRM_NODE_MAP ? crm_node_str(cl->items[i], "phone") : NULL;
+		for (; ph && *ph; ph++)
+			if (*ph >= '0' && *ph <= '9')
+				crm_buf_putc(&text, *ph);
+		crm_buf_putc(&text, '|');
+	}
+	bind_str(c, 27, text.ptr ? text.ptr : "");
 	crm_buf_free(&text);
 	if (step(c))
 		return -1;
@@ -1360,4 +1371,66 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 	free(v);
 	*out = res;
 	return 0;
+}
+
+/* ---- find ---- */
+
+/* Whether text is a phone number as people type one (as crm_record_find decides). */
+static bool phone_like(const char *s)
+{
+	size_t nd = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			nd++;
+		else if (!strchr(" +-()", *s))
+			return false;
+	}
+	return nd >= 3;
+}
+
+int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
+			int (*fn)(const crm_record *r, void *arg), void *arg)
+{
+	/* the index narrows the book to the records whose text holds the
+	 * fragment; crm_record_find then says where, exactly as over the files */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db, "SELECT f.path, f.skip, f.skip_line, f.skip_col FROM ix_files f"
+				       " JOIN ix_customers c ON c.fid = f.fid WHERE f.skip IS NOT NULL"
+				       " OR instr(c.search, ?1) > 0 OR instr(c.digits, ?2) > 0 ORDER BY f.path",
+			       -1, &st, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	crm_buf low = CRM_BUF_INIT, dig = CRM_BUF_INIT;
+	for (const char *p = text; *p; p++)
+		crm_buf_putc(&low, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+	if (phone_like(text))
+		for (const char *p = text; *p; p++)
+			if (*p >= '0' && *p <= '9')
+				crm_buf_putc(&dig, *p);
+	bind_str(st, 1, low.ptr ? low.ptr : "");
+	bind_str(st, 2, dig.ptr); /* NULL: instr gives NULL, no match */
+	int rc = 0;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			if (skipped)
+				crm_diags_add(skipped, path, sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 1));
+			continue;
+		}
+		const char *base = strrchr(path, '/') + 1;
+		crm_entry e = {.path = (char *)path, .id = crm_xstrndup(base, strlen(base) - 5)};
+		crm_record *r = NULL;
+		crm_diags d = {0};
+		if (crm_record_load(&r, ix->book, &e, &d) == 0)
+			rc = fn(r, arg);
+		crm_record_free(r);
+		crm_diags_free(&d);
+		free(e.id);
+	}
+	sqlite3_finalize(st);
+	crm_buf_free(&low);
+	crm_buf_free(&dig);
+	if (!rc)
+		crm_error_clear();
+	return rc;
 }
