@@ -1148,6 +1148,11 @@ static int authorize(void *arg, int action, const char *a, const char *b, const 
 	case SQLITE_FUNCTION:
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
+	case SQLITE_UPDATE:
+		/* SQLite itself reads the schema this way for pragma_table_info();
+		 * a user's UPDATE of it is refused by SQLite (no writable_schema) */
+		return a && (!strcmp(a, "sqlite_master") || !strcmp(a, "sqlite_schema")) ? SQLITE_OK
+											  : SQLITE_DENY;
 	case SQLITE_PRAGMA:
 		return pragma_reads(a) ? SQLITE_OK : SQLITE_DENY; /* b is their table */
 	default:

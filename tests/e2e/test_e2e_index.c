@@ -183,6 +183,7 @@ Test(index, sql_refuses_writes_and_changes_nothing)
 		"VACUUM",
 		"BEGIN",
 		"SELECT nothing FROM nowhere",
+		"UPDATE sqlite_master SET sql = 'x'",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		e2e_run r = e2e_crmv(b, "sql", bad[i], NULL);
