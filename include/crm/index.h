@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "crm/agenda.h"
 #include "crm/book.h"
 #include "crm/error.h"
 #include "crm/query.h"
@@ -148,6 +149,13 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
  */
 int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 			int (*fn)(const crm_record *r, void *arg), void *arg);
+
+/*
+ * The agenda of the whole book from the index: the same items as
+ * crm_agenda_build over the files (sorted), and the same warnings for
+ * records that cannot be read.
+ */
+int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, crm_diags *warnings);
 
 /*
  * Report the progress of a long refresh (called only when it has taken

@@ -8,6 +8,7 @@
  * reports) still have rows of their own and can be replaced one at a time.
  */
 #include "crm/index.h"
+#include "crm/agenda.h"
 #include "crm/buf.h"
 #include "crm/record.h"
 #include "crm/schema.h"
@@ -26,7 +27,7 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 3"
+#define FORMAT "crm-index 4"
 
 struct crm_index {
 	crm_book *book;
@@ -38,7 +39,8 @@ static const char *const schema_sql =
 	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE ix_files(fid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
 	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER,"
-	" skip_line INTEGER, skip_col INTEGER, skip TEXT);"
+	" skip_line INTEGER, skip_col INTEGER, skip TEXT, load_err TEXT, load_line INTEGER,"
+	" load_col INTEGER, is_map INTEGER);"
 	"CREATE INDEX ix_files_inner ON ix_files(inner_id);"
 	"CREATE TABLE ix_diags(fid INTEGER, line INTEGER, col INTEGER, sev INTEGER, msg TEXT);"
 	"CREATE INDEX ix_diags_fid ON ix_diags(fid);"
@@ -47,7 +49,7 @@ static const char *const schema_sql =
 	" industry TEXT, size TEXT, budget_min, budget_max, deadline TEXT, deal_amount,"
 	" deal_signed TEXT, contract_end TEXT, lost_reason TEXT, next_date TEXT, next_action TEXT,"
 	" next_by TEXT, next_priority TEXT, last_followup TEXT, followups INTEGER,"
-	" search TEXT, digits TEXT);"
+	" search TEXT, digits TEXT, latest_seq INTEGER, latest_priority TEXT, needs_summary TEXT);"
 	"CREATE INDEX ix_customers_id ON ix_customers(id);"
 	"CREATE TABLE ix_tags(fid INTEGER, id TEXT, tag TEXT);"
 	"CREATE INDEX ix_tags_fid ON ix_tags(fid);"
@@ -212,13 +214,13 @@ typedef struct {
 } stmts;
 
 static const char *const stmt_sql[S_N] = {
-	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors, skip_line, skip_col, skip)"
-	" VALUES(?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors, skip_line, skip_col, skip,"
+	" load_err, load_line, load_col, is_map) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7, skip_line=?8,"
-	" skip_col=?9, skip=?10 WHERE fid=?1",
+	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
-	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_tags VALUES(?,?,?)",
 	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
@@ -343,6 +345,13 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	}
 	bind_str(c, 27, text.ptr ? text.ptr : "");
 	crm_buf_free(&text);
+	/* for the agenda */
+	sqlite3_bind_int64(c, 28, latest);
+	if (latest >= 0 && fups && (size_t)latest < fups->n)
+		bind_node(c, 29, at(fups->items[latest], "priority"), false);
+	else
+		sqlite3_bind_null(c, 29);
+	bind_node(c, 30, at(root, "needs.summary"), false);
 	if (step(c))
 		return -1;
 	if (!root)
@@ -434,8 +443,9 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 		sqlite3_bind_int64(s, 3, (long long)i);
 		bind_node(s, 4, x ? crm_node_get(x, "label") : NULL, false);
 		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
-		const char *y = x ? crm_node_str(x, "yearly") : NULL;
-		sqlite3_bind_int(s, 6, y && !strcmp(y, "true"));
+		const crm_node *y = x ? crm_node_get(x, "yearly") : NULL;
+		sqlite3_bind_int(s, 6, y && y->kind == CRM_NODE_SCALAR && y->jtype == CRM_JSON_BOOL &&
+					       (y->value[0] == 't' || y->value[0] == 'T'));
 		if (step(s))
 			return -1;
 	}
@@ -467,7 +477,11 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 	if (e->symlink) {
 		skip = crm_xstrdup("skipped: a symbolic link, not a record file");
 	}
+	char *load_err = NULL;
+	int load_line = 0, load_col = 0;
+	bool is_map = false;
 	if (crm_record_load(&r, b, e, &d) == 0) {
+		is_map = r->doc->root && r->doc->root->kind == CRM_NODE_MAP;
 		if (!r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
 			skip = crm_xstrdup("skipped: not a map of fields (run 'crm validate')");
 		if (crm_book_schema(b, &schema, NULL) == 0) {
@@ -484,6 +498,14 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 		if (!d.n)
 			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
 		fe = first_error(&d);
+		/* the agenda's words for it */
+		const crm_diag *why = NULL;
+		for (size_t k = 0; k < d.n && !why; k++)
+			if (d.v[k].sev == CRM_SEV_ERROR)
+				why = &d.v[k];
+		load_err = crm_xstrdup(e->symlink ? "it is a symbolic link" : why ? why->msg : fe->msg);
+		if (why && !e->symlink)
+			load_line = why->line, load_col = why->col;
 		if (!skip) {
 			skip = crm_xasprintf("skipped: %s (run 'crm validate')", fe->msg);
 			skip_line = fe->line, skip_col = fe->col;
@@ -512,6 +534,11 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 	sqlite3_bind_int(s, c++, skip_col);
 	bind_str(s, c++, skip);
 	free(skip);
+	bind_str(s, c++, load_err);
+	sqlite3_bind_int(s, c++, load_line);
+	sqlite3_bind_int(s, c++, load_col);
+	sqlite3_bind_int(s, c++, is_map);
+	free(load_err);
 	if (!rc)
 		rc = step(s);
 	if (!rc && is_new)
@@ -1438,4 +1465,120 @@ int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 	if (!rc)
 		crm_error_clear();
 	return rc;
+}
+
+/* ---- agenda ---- */
+
+static const char *ctext(sqlite3_stmt *st, int c)
+{
+	return (const char *)sqlite3_column_text(st, c);
+}
+
+/* A copy of s kept in *v until the caller frees them; NULL stays NULL. */
+static char *keep_str(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	char *k = s ? crm_xstrdup(s) : NULL;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = crm_xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = k;
+	return k;
+}
+
+int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, crm_diags *warnings)
+{
+	sqlite3_stmt *w, *cu, *co, *da;
+	if (sqlite3_prepare_v2(ix->db, "SELECT path, load_err, load_line, load_col FROM ix_files"
+				       " WHERE load_err IS NOT NULL ORDER BY path", -1, &w, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	while (sqlite3_step(w) == SQLITE_ROW)
+		if (warnings)
+			crm_diags_add(warnings, ctext(w, 0), sqlite3_column_int(w, 2), sqlite3_column_int(w, 3),
+				      CRM_SEV_WARNING, "skipped, cannot be read: %s", ctext(w, 1));
+	sqlite3_finalize(w);
+	/* three cursors in file order, merged */
+	if (sqlite3_prepare_v2(ix->db,
+			       "SELECT c.fid, c.id, c.path, c.name, c.owner, c.stage, c.latest_priority,"
+			       " CAST(c.budget_max AS TEXT), c.latest_seq, c.last_followup, c.first_contact,"
+			       " c.next_date, c.next_action, c.next_by, c.next_priority, c.deadline,"
+			       " c.needs_summary, c.contract_end FROM ix_customers c JOIN ix_files f ON"
+			       " f.fid = c.fid WHERE f.load_err IS NULL AND f.is_map AND"
+			       " (c.stage IS NULL OR c.stage <> 'lost') ORDER BY c.fid",
+			       -1, &cu, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	sqlite3_prepare_v2(ix->db, "SELECT fid, name, birthday FROM ix_contacts WHERE birthday IS NOT NULL"
+				   " ORDER BY fid, seq", -1, &co, NULL);
+	sqlite3_prepare_v2(ix->db, "SELECT fid, label, date, yearly FROM ix_dates ORDER BY fid, seq", -1,
+			   &da, NULL);
+	int rco = co ? sqlite3_step(co) : SQLITE_DONE, rda = da ? sqlite3_step(da) : SQLITE_DONE;
+	crm_agenda_contact *cv = NULL;
+	crm_agenda_date *dv = NULL;
+	size_t ccap = 0, dcap = 0;
+	/* strings of the contact and date rows must outlive their cursor steps */
+	char **keep = NULL;
+	size_t nkeep = 0, kcap = 0;
+	while (sqlite3_step(cu) == SQLITE_ROW) {
+		long long fid = sqlite3_column_int64(cu, 0);
+		crm_agenda_facts f = {0};
+		f.id = ctext(cu, 1);
+		f.path = ctext(cu, 2);
+		f.name = ctext(cu, 3);
+		f.owner = ctext(cu, 4);
+		f.stage = ctext(cu, 5);
+		f.priority = ctext(cu, 6);
+		f.budget_max = ctext(cu, 7);
+		f.last_is_followup = sqlite3_column_int64(cu, 8) >= 0;
+		f.last_date = ctext(cu, f.last_is_followup ? 9 : 10);
+		f.has_next = sqlite3_column_type(cu, 11) != SQLITE_NULL;
+		f.next_date = ctext(cu, 11);
+		f.next_action = ctext(cu, 12);
+		f.next_by = ctext(cu, 13);
+		f.next_priority = ctext(cu, 14);
+		f.deadline = ctext(cu, 15);
+		f.needs_summary = ctext(cu, 16);
+		f.contract_end = ctext(cu, 17);
+		size_t nc = 0, nd = 0;
+		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) < fid)
+			rco = sqlite3_step(co);
+		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) == fid) {
+			if (nc == ccap) {
+				ccap = ccap ? ccap * 2 : 8;
+				cv = crm_xrealloc(cv, ccap * sizeof *cv);
+			}
+			cv[nc].name = keep_str(&keep, &nkeep, &kcap, ctext(co, 1));
+			cv[nc].birthday = keep_str(&keep, &nkeep, &kcap, ctext(co, 2));
+			nc++;
+			rco = sqlite3_step(co);
+		}
+		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) < fid)
+			rda = sqlite3_step(da);
+		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) == fid) {
+			if (nd == dcap) {
+				dcap = dcap ? dcap * 2 : 8;
+				dv = crm_xrealloc(dv, dcap * sizeof *dv);
+			}
+			dv[nd].label = keep_str(&keep, &nkeep, &kcap, ctext(da, 1));
+			dv[nd].date = keep_str(&keep, &nkeep, &kcap, ctext(da, 2));
+			dv[nd].yearly = sqlite3_column_int(da, 3) != 0;
+			nd++;
+			rda = sqlite3_step(da);
+		}
+		f.contacts = cv;
+		f.ncontacts = nc;
+		f.dates = dv;
+		f.ndates = nd;
+		crm_agenda_add_facts(out, q, &f);
+		for (size_t k = 0; k < nkeep; k++)
+			free(keep[k]);
+		nkeep = 0;
+	}
+	free(keep);
+	free(cv);
+	free(dv);
+	sqlite3_finalize(cu);
+	sqlite3_finalize(co);
+	sqlite3_finalize(da);
+	crm_agenda_sort(out);
+	return 0;
 }
