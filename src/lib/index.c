@@ -849,7 +849,9 @@ static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, cons
 		ix->db = db;
 		int rc = exec(db, "PRAGMA journal_mode=WAL");
 		if (rc == SQLITE_OK)
-			rc = exec(db, "PRAGMA synchronous=NORMAL");
+			rc = exec(db, "PRAGMA synchronous=OFF"); /* a cache: damage is detected and rebuilt */
+		if (rc == SQLITE_OK)
+			rc = exec(db, "PRAGMA cache_size=-16000");
 		if (rc == SQLITE_OK && create_schema(db) == 0 && refresh(ix, v, n) == 0)
 			return db;
 		int code = sqlite3_errcode(db);
