@@ -823,7 +823,7 @@ static sqlite3 *open_db(const char *file, int flags)
 		sqlite3_close(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db, 10000);
+	sqlite3_busy_timeout(db, 60000); /* a first build of a big book takes a while */
 	return db;
 }
 
