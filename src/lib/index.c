@@ -27,12 +27,13 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 4"
+#define FORMAT "crm-index 5"
 
 struct crm_index {
 	crm_book *book;
 	sqlite3 *db;
 	crm_index_stats stats;
+	int err; /* the SQLite error that stopped the last refresh */
 };
 
 static const char *const schema_sql =
@@ -49,7 +50,9 @@ static const char *const schema_sql =
 	" industry TEXT, size TEXT, budget_min, budget_max, deadline TEXT, deal_amount,"
 	" deal_signed TEXT, contract_end TEXT, lost_reason TEXT, next_date TEXT, next_action TEXT,"
 	" next_by TEXT, next_priority TEXT, last_followup TEXT, followups INTEGER,"
-	" search TEXT, digits TEXT, latest_seq INTEGER, latest_priority TEXT, needs_summary TEXT);"
+	" latest_seq INTEGER, latest_priority TEXT, needs_summary TEXT);"
+	/* the text find looks in, apart: long rows would slow every scan of ix_customers */
+	"CREATE TABLE ix_search(fid INTEGER PRIMARY KEY, search TEXT, digits TEXT);"
 	"CREATE INDEX ix_customers_id ON ix_customers(id);"
 	"CREATE TABLE ix_tags(fid INTEGER, id TEXT, tag TEXT);"
 	"CREATE INDEX ix_tags_fid ON ix_tags(fid);"
@@ -86,7 +89,7 @@ static const char *const schema_sql =
 	"CREATE VIEW dates AS SELECT id, seq, label, date, yearly FROM ix_dates;";
 
 static const char *const data_tables[] = {
-	"ix_diags", "ix_customers", "ix_tags", "ix_contacts", "ix_decision_chain",
+	"ix_diags", "ix_customers", "ix_search", "ix_tags", "ix_contacts", "ix_decision_chain",
 	"ix_followups", "ix_stages", "ix_dates",
 };
 
@@ -205,7 +208,7 @@ static void gather(crm_buf *t, const crm_node *n)
 
 enum {
 	S_FILE_INS, S_FILE_UPD, S_FILE_DEL, S_DIAG, S_CUST, S_TAG, S_CONTACT, S_CHAIN, S_FUP,
-	S_STAGE, S_DATE, S_N
+	S_STAGE, S_DATE, S_SEARCH, S_N
 };
 
 typedef struct {
@@ -220,13 +223,14 @@ static const char *const stmt_sql[S_N] = {
 	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
-	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_tags VALUES(?,?,?)",
 	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
 	"INSERT INTO ix_followups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_stages VALUES(?,?,?,?,?)",
 	"INSERT INTO ix_dates VALUES(?,?,?,?,?,?)",
+	"INSERT INTO ix_search VALUES(?,?,?)",
 };
 
 static void stmts_free(stmts *q)
@@ -330,9 +334,11 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	else
 		sqlite3_bind_null(c, 24);
 	sqlite3_bind_int64(c, 25, fups ? (long long)fups->n : 0);
+	sqlite3_stmt *sr = q->s[S_SEARCH];
+	sqlite3_bind_int64(sr, 1, fid);
 	crm_buf text = CRM_BUF_INIT;
 	gather(&text, root);
-	bind_str(c, 26, text.ptr ? text.ptr : "");
+	bind_str(sr, 2, text.ptr ? text.ptr : "");
 	crm_buf_free(&text);
 	/* phones by their digits alone, for find */
 	const crm_node *cl = seq_at(root, "contacts");
@@ -343,15 +349,17 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 				crm_buf_putc(&text, *ph);
 		crm_buf_putc(&text, '|');
 	}
-	bind_str(c, 27, text.ptr ? text.ptr : "");
+	bind_str(sr, 3, text.ptr ? text.ptr : "");
 	crm_buf_free(&text);
+	if (step(sr))
+		return -1;
 	/* for the agenda */
-	sqlite3_bind_int64(c, 28, latest);
+	sqlite3_bind_int64(c, 26, latest);
 	if (latest >= 0 && fups && (size_t)latest < fups->n)
-		bind_node(c, 29, at(fups->items[latest], "priority"), false);
+		bind_node(c, 27, at(fups->items[latest], "priority"), false);
 	else
-		sqlite3_bind_null(c, 29);
-	bind_node(c, 30, at(root, "needs.summary"), false);
+		sqlite3_bind_null(c, 27);
+	bind_node(c, 28, at(root, "needs.summary"), false);
 	if (step(c))
 		return -1;
 	if (!root)
@@ -790,6 +798,7 @@ static int refresh(crm_index *ix, const crm_entry *v, size_t n)
 	free(fp);
 	return 0;
 fail:
+	ix->err = sqlite3_errcode(db);
 	exec(db, "ROLLBACK");
 	free(fp);
 	return -1;
@@ -852,14 +861,18 @@ static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, cons
 			rc = exec(db, "PRAGMA synchronous=OFF"); /* a cache: damage is detected and rebuilt */
 		if (rc == SQLITE_OK)
 			rc = exec(db, "PRAGMA cache_size=-16000");
+		ix->err = 0;
 		if (rc == SQLITE_OK && create_schema(db) == 0 && refresh(ix, v, n) == 0)
 			return db;
-		int code = sqlite3_errcode(db);
+		int code = ix->err ? ix->err : sqlite3_errcode(db);
 		sqlite3_close(db);
 		ix->db = NULL;
-		/* garbage or damage: it is a cache, start again; anything else (read-only,
-		 * busy for too long) falls back to memory */
-		if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT && code != SQLITE_ERROR)
+		/* a read-only .git or another crm holding on too long: answer from memory;
+		 * anything else (garbage, damage, another version's tables): it is a
+		 * cache, start again */
+		if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_READONLY ||
+		    code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_FULL ||
+		    code == SQLITE_IOERR || code == SQLITE_NOMEM)
 			return NULL;
 		unlink_db(file);
 		ix->stats = (crm_index_stats){0};
@@ -1429,7 +1442,7 @@ int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 	 * fragment; crm_record_find then says where, exactly as over the files */
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db, "SELECT f.path, f.skip, f.skip_line, f.skip_col FROM ix_files f"
-				       " JOIN ix_customers c ON c.fid = f.fid WHERE f.skip IS NOT NULL"
+				       " LEFT JOIN ix_search c ON c.fid = f.fid WHERE f.skip IS NOT NULL"
 				       " OR instr(c.search, ?1) > 0 OR instr(c.digits, ?2) > 0 ORDER BY f.path",
 			       -1, &st, NULL) != SQLITE_OK)
 		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));

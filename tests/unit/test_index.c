@@ -327,3 +327,29 @@ Test(index, touch_updates_the_rows_of_a_changed_record)
 	free(file);
 	crm_book_free(b);
 }
+
+Test(index, another_versions_tables_are_rebuilt_on_disk)
+{
+	make_book();
+	put_record("202405001", "initial");
+	crm_book *b = open_book();
+	crm_index_free(open_index(b));
+	/* an older crm: other columns and another fingerprint */
+	char *file = crm_xasprintf("%s/.git/crm/index.sqlite", root);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "ALTER TABLE ix_customers DROP COLUMN needs_summary;"
+				      " UPDATE ix_meta SET value = 'crm-index 0'", NULL, NULL, NULL),
+		     SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	free(file);
+	crm_index *ix = open_index(b);
+	cr_expect(crm_index_last_stats(ix)->rebuilt);
+	cr_expect_not(crm_index_last_stats(ix)->memory, "the file is rebuilt, not bypassed");
+	expect_one(ix, "SELECT name FROM customers", "Customer 202405001");
+	crm_index_free(ix);
+	ix = open_index(b);
+	cr_expect_not(crm_index_last_stats(ix)->memory);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
