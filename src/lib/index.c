@@ -650,7 +650,8 @@ static int load_frows(sqlite3 *db, frow **out, size_t *n)
  * Compare the working tree with ix_files and bring the rows up to date.
  * With `write` false only count what differs (*dirty), writing nothing.
  */
-static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty)
+static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty,
+		      fstat_t *seen)
 {
 	frow *rows;
 	size_t nrows;
@@ -674,7 +675,15 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 		frow *f = nrows ? bsearch(&key, rows, nrows, sizeof *rows, frow_cmp) : NULL;
 		if (f)
 			f->seen = true;
-		if (!lstat_file(ix->book, v[i].path, &fs, now)) {
+		/* `seen` holds what a first pass found: reusing it can only store a
+		 * stat older than the content read, which makes a later read look again */
+		bool ok = seen && seen[i].ino ? (fs = seen[i], fs.size != -2)
+					      : lstat_file(ix->book, v[i].path, &fs, now);
+		if (!ok)
+			fs = (fstat_t){-2, 0, 0, 1};
+		if (seen)
+			seen[i] = fs;
+		if (!ok) {
 			fs = (fstat_t){-1, 0, 0, 0};
 		} else if (f && same(&f->st, &fs)) {
 			continue;
@@ -772,29 +781,39 @@ static int refresh(crm_index *ix, const crm_entry *v, size_t n)
 	free(old);
 	if (err != SQLITE_OK)
 		goto fail;
-	if (fresh && sync_files(ix, v, n, false, &dirty))
+	fstat_t *seen = crm_xcalloc(n ? n : 1, sizeof *seen);
+	if (fresh && sync_files(ix, v, n, false, &dirty, seen)) {
+		free(seen);
 		goto fail;
+	}
 	exec(db, "COMMIT");
 	if (fresh && dirty == 0) {
+		free(seen);
 		free(fp);
 		return 0;
 	}
-	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+		free(seen);
 		goto fail;
+	}
 	old = stored_fingerprint(db, &err);
 	if (err != SQLITE_OK) {
 		free(old);
+		free(seen);
 		goto fail;
 	}
 	if (!old || strcmp(old, fp)) {
 		ix->stats.rebuilt = true;
 		if (reset(db, fp)) {
 			free(old);
+			free(seen);
 			goto fail;
 		}
 	}
 	free(old);
-	if (sync_files(ix, v, n, true, &dirty) || exec(db, "COMMIT") != SQLITE_OK)
+	int synced = sync_files(ix, v, n, true, &dirty, fresh ? seen : NULL);
+	free(seen);
+	if (synced || exec(db, "COMMIT") != SQLITE_OK)
 		goto fail;
 	free(fp);
 	return 0;
