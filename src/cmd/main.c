@@ -3,6 +3,7 @@
  * command, found by name or unique prefix, then its --help or its exec.
  */
 #include "cmd.h"
+#include "crm/index.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 static const crm_cmd *const commands[] = {
 	&cmd_init, &cmd_setup, &cmd_add, &cmd_show, &cmd_edit, &cmd_set, &cmd_tag, &cmd_untag,
 	&cmd_contact, &cmd_follow, &cmd_stage, &cmd_list, &cmd_find, &cmd_agenda, &cmd_log,
-	&cmd_handover, &cmd_validate, &cmd_status, &cmd_commit, &cmd_merge_driver, NULL,
+	&cmd_handover, &cmd_sql, &cmd_validate, &cmd_status, &cmd_commit, &cmd_merge_driver, NULL,
 };
 
 static void usage(FILE *f)
@@ -76,6 +77,12 @@ static const char *lang_from_env(void)
 	return "en";
 }
 
+static void index_progress(size_t done, size_t total)
+{
+	fprintf(stderr, "\rcrm: indexing the book: %zu of %zu records%s", done, total,
+		done == total ? "\n" : "");
+}
+
 int main(int argc, char **argv)
 {
 	crm_ctx ctx = {0};
@@ -132,6 +139,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* a first build of the index that takes long says so, on a terminal */
+	if (isatty(STDERR_FILENO))
+		crm_index_set_progress(index_progress);
 	optind = 0;
 	int rc = cmd->exec(&ctx, cargc, cargv);
 	if (fflush(stdout) != 0 && rc == 0)
