@@ -2,7 +2,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
-PKGS     = yaml-0.1 libgit2 libcrypto libpcre2-8
+PKGS     = yaml-0.1 libgit2 libcrypto libpcre2-8 sqlite3
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
            -Wwrite-strings -Wno-unused-parameter -Wno-missing-field-initializers
