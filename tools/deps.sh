@@ -34,6 +34,7 @@ check() {
 		pkg-config --exists criterion || need libcriterion-dev "Criterion (pkg-config criterion)"
 		pkg-config --exists libcrypto || need libssl-dev "OpenSSL's libcrypto (pkg-config libcrypto)"
 		pkg-config --exists libpcre2-8 || need libpcre2-dev "PCRE2 (pkg-config libpcre2-8)"
+		pkg-config --exists sqlite3 || need libsqlite3-dev "SQLite (pkg-config sqlite3)"
 	else
 		need pkg-config "pkg-config"
 		need libyaml-dev "libyaml"

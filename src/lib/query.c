@@ -1,5 +1,5 @@
 #include "crm/query.h"
-#include "crm/check.h"
+#include "crm/index.h"
 #include "crm/buf.h"
 #include "crm/schema.h"
 #include "crm/utf8.h"
@@ -95,9 +95,17 @@ int crm_records_each(crm_book *b, crm_diags *skipped,
 		return rc;
 	if ((rc = crm_book_scan(b, &v, &n)))
 		return rc;
-	crm_index *ix = crm_index_load(b);
+	/* records the index knows to be valid skip the schema check */
+	crm_index *ix = NULL;
+	long *errs = crm_xcalloc(n ? n : 1, sizeof *errs);
+	if (crm_index_open(&ix, b, NULL) == 0)
+		crm_index_lookup(ix, v, n, NULL, errs);
+	else
+		for (size_t i = 0; i < n; i++)
+			errs[i] = -1;
+	crm_index_free(ix);
+	crm_error_clear();
 	for (size_t i = 0; i < n && !rc; i++) {
-		size_t cached_errors = 1;
 		if (v[i].symlink) {
 			if (skipped)
 				crm_diags_add(skipped, v[i].path, 0, 0, CRM_SEV_WARNING,
@@ -117,7 +125,7 @@ int crm_records_each(crm_book *b, crm_diags *skipped,
 			if (skipped)
 				crm_diags_add(skipped, v[i].path, 0, 0, CRM_SEV_WARNING,
 					      "skipped: not a map of fields (run 'crm validate')");
-		} else if ((!crm_index_get(ix, v[i].path, NULL, &cached_errors) || cached_errors) &&
+		} else if (errs[i] != 0 &&
 			   crm_schema_validate(s, r->doc, &d) > 0) {
 			e = first_error(&d);
 			if (skipped)
@@ -130,7 +138,7 @@ int crm_records_each(crm_book *b, crm_diags *skipped,
 		crm_diags_free(&d);
 		crm_record_free(r);
 	}
-	crm_index_free(ix);
+	free(errs);
 	if (!rc)
 		crm_error_clear();
 	crm_entries_free(v, n);

@@ -1,6 +1,6 @@
 #include "crm/record.h"
 #include "crm/buf.h"
-#include "crm/check.h"
+#include "crm/index.h"
 #include "crm/schema.h"
 #include "crm/team.h"
 #include "crm/utf8.h"
@@ -97,25 +97,27 @@ bool crm_record_changed(const crm_record *r)
 	return !r->orig || r->orig_len != r->doc->len || memcmp(r->orig, r->doc->src, r->orig_len) != 0;
 }
 
-/* The value of the top-level `name:` read cheaply: parse only when needed. */
+/* Names come from the index (which re-reads only changed records); when it
+ * cannot answer, from the records themselves. */
 int crm_record_names(crm_book *b, const crm_entry *v, size_t n, char ***names)
 {
 	char **out = crm_xcalloc(n ? n : 1, sizeof *out);
-	/* records unchanged since they were checked answer from the cache */
-	crm_index *ix = n > 64 ? crm_index_refresh(b) : crm_index_load(b);
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].symlink)
-			continue;
-		const char *cached;
-		if (crm_index_get(ix, v[i].path, &cached, NULL)) {
-			out[i] = *cached ? crm_xstrdup(cached) : NULL;
-			continue;
-		}
-		crm_record *r = NULL;
-		if (crm_record_load(&r, b, &v[i], NULL) == 0) {
-			const char *nm = crm_record_str(r, "name");
-			out[i] = nm ? crm_xstrdup(nm) : NULL;
-			crm_record_free(r);
+	crm_index *ix = NULL;
+	if (crm_index_open(&ix, b, NULL) == 0) {
+		crm_index_lookup(ix, v, n, out, NULL);
+		for (size_t i = 0; i < n; i++)
+			if (v[i].symlink) {
+				free(out[i]);
+				out[i] = NULL;
+			}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			crm_record *r = NULL;
+			if (!v[i].symlink && crm_record_load(&r, b, &v[i], NULL) == 0) {
+				const char *nm = crm_record_str(r, "name");
+				out[i] = nm ? crm_xstrdup(nm) : NULL;
+				crm_record_free(r);
+			}
 		}
 	}
 	crm_index_free(ix);

@@ -1,4 +1,5 @@
 #include "crm/txn.h"
+#include "crm/index.h"
 #include "crm/buf.h"
 #include "crm/history.h"
 
@@ -345,6 +346,8 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		free(keepmsg);
 	} else {
 		rc = 0;
+		/* the index learns of the change now, not at the next read */
+		crm_index_touch(t->book, paths, npaths);
 	}
 done:
 	free(paths);

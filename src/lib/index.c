@@ -1,0 +1,1175 @@
+/*
+ * index.c: the SQLite index of the book (index.h). The only file that
+ * includes sqlite3.h for the library.
+ *
+ * Data lives in private tables keyed by a file number (fid), one row per
+ * record file in ix_files; the contract tables of SPEC §8 are views over
+ * them, so that two files holding the same id (an error crm validate
+ * reports) still have rows of their own and can be replaced one at a time.
+ */
+#include "crm/index.h"
+#include "crm/buf.h"
+#include "crm/record.h"
+#include "crm/team.h"
+
+#include <sqlite3.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Bump when the tables or what goes into them change: an older index is rebuilt. */
+#define FORMAT "crm-index 1"
+
+struct crm_index {
+	crm_book *book;
+	sqlite3 *db;
+	crm_index_stats stats;
+};
+
+static const char *const schema_sql =
+	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE ix_files(fid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
+	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER);"
+	"CREATE INDEX ix_files_inner ON ix_files(inner_id);"
+	"CREATE TABLE ix_diags(fid INTEGER, line INTEGER, col INTEGER, sev INTEGER, msg TEXT);"
+	"CREATE INDEX ix_diags_fid ON ix_diags(fid);"
+	"CREATE TABLE ix_customers(fid INTEGER PRIMARY KEY, id TEXT, path TEXT, name TEXT, kind TEXT,"
+	" source TEXT, owner TEXT, stage TEXT, first_contact TEXT, first_contact_by TEXT,"
+	" industry TEXT, size TEXT, budget_min, budget_max, deadline TEXT, deal_amount,"
+	" deal_signed TEXT, contract_end TEXT, lost_reason TEXT, next_date TEXT, next_action TEXT,"
+	" next_by TEXT, next_priority TEXT, last_followup TEXT, followups INTEGER,"
+	" search TEXT);"
+	"CREATE INDEX ix_customers_id ON ix_customers(id);"
+	"CREATE TABLE ix_tags(fid INTEGER, id TEXT, tag TEXT);"
+	"CREATE INDEX ix_tags_fid ON ix_tags(fid);"
+	"CREATE TABLE ix_contacts(fid INTEGER, id TEXT, seq INTEGER, name TEXT, title TEXT,"
+	" phone TEXT, email TEXT, birthday TEXT, role TEXT);"
+	"CREATE INDEX ix_contacts_fid ON ix_contacts(fid);"
+	"CREATE TABLE ix_decision_chain(fid INTEGER, id TEXT, seq INTEGER, name TEXT, title TEXT,"
+	" role TEXT);"
+	"CREATE INDEX ix_decision_chain_fid ON ix_decision_chain(fid);"
+	"CREATE TABLE ix_followups(fid INTEGER, id TEXT, seq INTEGER, date TEXT, via TEXT, by TEXT,"
+	" summary TEXT, feedback TEXT, result TEXT, priority TEXT, next_date TEXT,"
+	" next_action TEXT, next_by TEXT);"
+	"CREATE INDEX ix_followups_fid ON ix_followups(fid);"
+	"CREATE TABLE ix_stages(fid INTEGER, id TEXT, seq INTEGER, stage TEXT, date TEXT);"
+	"CREATE INDEX ix_stages_fid ON ix_stages(fid);"
+	"CREATE TABLE ix_dates(fid INTEGER, id TEXT, seq INTEGER, label TEXT, date TEXT,"
+	" yearly INTEGER);"
+	"CREATE INDEX ix_dates_fid ON ix_dates(fid);"
+	/* the contract (SPEC §8) */
+	"CREATE VIEW customers AS SELECT c.id, c.path, c.name, c.kind, c.source, c.owner,"
+	" c.stage, c.first_contact, c.first_contact_by, c.industry, c.size, c.budget_min,"
+	" c.budget_max, c.deadline, c.deal_amount, c.deal_signed, c.contract_end, c.lost_reason,"
+	" c.next_date, c.next_action, c.next_by, c.next_priority, c.last_followup, c.followups,"
+	" CASE WHEN f.errors = 0 AND NOT EXISTS (SELECT 1 FROM ix_files d WHERE"
+	" d.inner_id = f.inner_id AND d.path < f.path) THEN 1 ELSE 0 END AS valid"
+	" FROM ix_customers c JOIN ix_files f ON f.fid = c.fid;"
+	"CREATE VIEW tags AS SELECT id, tag FROM ix_tags;"
+	"CREATE VIEW contacts AS SELECT id, seq, name, title, phone, email, birthday, role"
+	" FROM ix_contacts;"
+	"CREATE VIEW decision_chain AS SELECT id, seq, name, title, role FROM ix_decision_chain;"
+	"CREATE VIEW followups AS SELECT id, seq, date, via, by, summary, feedback, result,"
+	" priority, next_date, next_action, next_by FROM ix_followups;"
+	"CREATE VIEW stages AS SELECT id, seq, stage, date FROM ix_stages;"
+	"CREATE VIEW dates AS SELECT id, seq, label, date, yearly FROM ix_dates;";
+
+static const char *const data_tables[] = {
+	"ix_diags", "ix_customers", "ix_tags", "ix_contacts", "ix_decision_chain",
+	"ix_followups", "ix_stages", "ix_dates",
+};
+
+/* ---- small helpers ---- */
+
+static uint64_t fnv(const char *s, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * What every stored answer depends on besides the record itself: the
+ * format, the schema, crm.yaml, and who has left by today (which changes
+ * warnings without changing a file).
+ */
+static char *fingerprint(const crm_book *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *files[] = {"schema/customer.schema.yaml", "crm.yaml"};
+	for (size_t i = 0; i < 2; i++) {
+		crm_buf t = CRM_BUF_INIT;
+		char *p = crm_book_abs(b, files[i]);
+		if (crm_buf_read_file(&t, p) == 0)
+			h = fnv(t.ptr ? t.ptr : "", t.len, h);
+		h = fnv("\n", 1, h);
+		free(p);
+		crm_buf_free(&t);
+	}
+	crm_error_clear();
+	crm_date today;
+	char *gone = crm_date_today(&today) == 0 ? crm_team_departed(b->config, today) : NULL;
+	char *s = crm_xasprintf("%s %016llx %s", FORMAT, (unsigned long long)h, gone ? gone : "");
+	free(gone);
+	return s;
+}
+
+/* The real git dir: .git itself, or where a worktree's .git file points. */
+static char *real_gitdir(const crm_book *b)
+{
+	struct stat st;
+	if (lstat(b->gitdir, &st) == 0 && S_ISREG(st.st_mode)) {
+		crm_buf t = CRM_BUF_INIT;
+		if (crm_buf_read_file(&t, b->gitdir) == 0 && t.len > 8 && !strncmp(t.ptr, "gitdir: ", 8)) {
+			char *p = crm_xstrndup(t.ptr + 8, t.len - 8);
+			p[strcspn(p, "\r\n")] = '\0';
+			char *r = p[0] == '/' ? crm_xstrdup(p) : crm_xasprintf("%s/%s", b->root, p);
+			free(p);
+			crm_buf_free(&t);
+			return r;
+		}
+		crm_buf_free(&t);
+		crm_error_clear();
+	}
+	return crm_xstrdup(b->gitdir);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* Bind a node's scalar: NULL when absent or null; a number for numeric
+ * columns when it is one; text otherwise. */
+static void bind_node(sqlite3_stmt *st, int col, const crm_node *n, bool numeric)
+{
+	if (!n || n->kind != CRM_NODE_SCALAR || n->jtype == CRM_JSON_NULL) {
+		sqlite3_bind_null(st, col);
+	} else if (numeric && n->jtype == CRM_JSON_INT) {
+		sqlite3_bind_int64(st, col, strtoll(n->value, NULL, 10));
+	} else if (numeric && n->jtype == CRM_JSON_NUMBER) {
+		sqlite3_bind_double(st, col, strtod(n->value, NULL));
+	} else {
+		sqlite3_bind_text(st, col, n->value, (int)n->len, SQLITE_TRANSIENT);
+	}
+}
+
+static void bind_str(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static const crm_node *at(const crm_node *root, const char *path)
+{
+	return root ? crm_node_at(root, path) : NULL;
+}
+
+static const crm_node *seq_at(const crm_node *root, const char *path)
+{
+	const crm_node *n = at(root, path);
+	return n && n->kind == CRM_NODE_SEQ ? n : NULL;
+}
+
+/* Append the scalars under n, lowercased for ASCII, to the search text. */
+static void gather(crm_buf *t, const crm_node *n)
+{
+	if (!n)
+		return;
+	if (n->kind == CRM_NODE_SCALAR) {
+		for (const char *p = n->value; *p; p++)
+			crm_buf_putc(t, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+		crm_buf_putc(t, '\n');
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		gather(t, n->items[i]);
+}
+
+/* ---- the statements of a refresh ---- */
+
+enum {
+	S_FILE_INS, S_FILE_UPD, S_FILE_DEL, S_DIAG, S_CUST, S_TAG, S_CONTACT, S_CHAIN, S_FUP,
+	S_STAGE, S_DATE, S_N
+};
+
+typedef struct {
+	sqlite3_stmt *s[S_N];
+	sqlite3_stmt *del[sizeof data_tables / sizeof *data_tables];
+} stmts;
+
+static const char *const stmt_sql[S_N] = {
+	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors) VALUES(?,?,?,?,?,?,?)",
+	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7 WHERE fid=?1",
+	"DELETE FROM ix_files WHERE fid=?",
+	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_tags VALUES(?,?,?)",
+	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
+	"INSERT INTO ix_followups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_stages VALUES(?,?,?,?,?)",
+	"INSERT INTO ix_dates VALUES(?,?,?,?,?,?)",
+};
+
+static void stmts_free(stmts *q)
+{
+	for (int i = 0; i < S_N; i++)
+		sqlite3_finalize(q->s[i]);
+	for (size_t i = 0; i < sizeof q->del / sizeof *q->del; i++)
+		sqlite3_finalize(q->del[i]);
+}
+
+static int stmts_prepare(sqlite3 *db, stmts *q)
+{
+	memset(q, 0, sizeof *q);
+	for (int i = 0; i < S_N; i++)
+		if (sqlite3_prepare_v2(db, stmt_sql[i], -1, &q->s[i], NULL) != SQLITE_OK)
+			return -1;
+	for (size_t i = 0; i < sizeof q->del / sizeof *q->del; i++) {
+		char *sql = crm_xasprintf("DELETE FROM %s WHERE fid=?", data_tables[i]);
+		int rc = sqlite3_prepare_v2(db, sql, -1, &q->del[i], NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* A file as lstat saw it. */
+typedef struct {
+	long long size, mtime, ctime, ino;
+} fstat_t;
+
+/* A row of ix_files, loaded for the comparison. */
+typedef struct {
+	char *path;
+	long long fid;
+	fstat_t st;
+	bool seen;
+} frow;
+
+static int frow_cmp(const void *a, const void *b)
+{
+	return strcmp(((const frow *)a)->path, ((const frow *)b)->path);
+}
+
+/* The date `days` after the YYYY-MM-DD text s, into out; false when s is no date. */
+static bool date_plus(const char *s, long days, char out[CRM_DATE_STRLEN])
+{
+	crm_date d;
+	if (!s || !crm_date_parse_iso(&d, s))
+		return false;
+	crm_date_format(crm_date_add_days(d, days), out);
+	return true;
+}
+
+/* Write the rows of one record (r may be NULL when it could not be read). */
+static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, const crm_record *r)
+{
+	const crm_node *root = r && r->doc && r->doc->root && r->doc->root->kind == CRM_NODE_MAP
+				       ? r->doc->root : NULL;
+	const char *id = e->id;
+	sqlite3_stmt *c = q->s[S_CUST];
+	sqlite3_bind_int64(c, 1, fid);
+	bind_str(c, 2, id);
+	bind_str(c, 3, e->path);
+	const char *scalars[] = {"name", "kind", "source", "owner", "stage", "first_contact.date",
+				 "first_contact.by", "company.industry", "company.size"};
+	for (int i = 0; i < 9; i++)
+		bind_node(c, 4 + i, at(root, scalars[i]), false);
+	bind_node(c, 13, at(root, "needs.budget.min"), true);
+	bind_node(c, 14, at(root, "needs.budget.max"), true);
+	bind_node(c, 15, at(root, "needs.deadline"), false);
+	bind_node(c, 16, at(root, "deal.amount"), true);
+	bind_node(c, 17, at(root, "deal.signed"), false);
+	bind_node(c, 18, at(root, "deal.contract_end"), false);
+	bind_node(c, 19, at(root, "lost_reason"), false);
+	crm_next nx;
+	if (root && crm_record_next(r, &nx)) {
+		bind_str(c, 20, nx.date);
+		bind_str(c, 21, nx.action);
+		bind_str(c, 22, nx.by);
+		bind_str(c, 23, nx.priority);
+	} else {
+		for (int i = 20; i <= 23; i++)
+			sqlite3_bind_null(c, i);
+	}
+	const crm_node *fups = seq_at(root, "followups");
+	long latest = root ? crm_record_latest_followup(r) : -1;
+	if (latest >= 0 && fups && (size_t)latest < fups->n)
+		bind_node(c, 24, at(fups->items[latest], "date"), false);
+	else
+		sqlite3_bind_null(c, 24);
+	sqlite3_bind_int64(c, 25, fups ? (long long)fups->n : 0);
+	crm_buf text = CRM_BUF_INIT;
+	gather(&text, root);
+	bind_str(c, 26, text.ptr ? text.ptr : "");
+	crm_buf_free(&text);
+	if (step(c))
+		return -1;
+	if (!root)
+		return 0;
+
+	const crm_node *tags = seq_at(root, "tags");
+	for (size_t i = 0; tags && i < tags->n; i++) {
+		if (tags->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		sqlite3_bind_int64(q->s[S_TAG], 1, fid);
+		bind_str(q->s[S_TAG], 2, id);
+		bind_node(q->s[S_TAG], 3, tags->items[i], false);
+		if (step(q->s[S_TAG]))
+			return -1;
+	}
+	const crm_node *cs = seq_at(root, "contacts");
+	for (size_t i = 0; cs && i < cs->n; i++) {
+		sqlite3_stmt *s = q->s[S_CONTACT];
+		const crm_node *x = cs->items[i];
+		sqlite3_bind_int64(s, 1, fid);
+		bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		const char *k[] = {"name", "title", "phone", "email", "birthday", "role"};
+		for (int j = 0; j < 6; j++)
+			bind_node(s, 4 + j, x->kind == CRM_NODE_MAP ? crm_node_get(x, k[j]) : NULL, false);
+		if (step(s))
+			return -1;
+	}
+	const crm_node *dc = seq_at(root, "needs.decision_chain");
+	for (size_t i = 0; dc && i < dc->n; i++) {
+		sqlite3_stmt *s = q->s[S_CHAIN];
+		const crm_node *x = dc->items[i];
+		sqlite3_bind_int64(s, 1, fid);
+		bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		const char *k[] = {"name", "title", "role"};
+		for (int j = 0; j < 3; j++)
+			bind_node(s, 4 + j, x->kind == CRM_NODE_MAP ? crm_node_get(x, k[j]) : NULL, false);
+		if (step(s))
+			return -1;
+	}
+	for (size_t i = 0; fups && i < fups->n; i++) {
+		sqlite3_stmt *s = q->s[S_FUP];
+		const crm_node *x = fups->items[i]->kind == CRM_NODE_MAP ? fups->items[i] : NULL;
+		sqlite3_bind_int64(s, 1, fid);
+		bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		const char *k[] = {"date", "via", "by", "summary", "feedback", "result", "priority"};
+		for (int j = 0; j < 7; j++)
+			bind_node(s, 4 + j, x ? crm_node_get(x, k[j]) : NULL, false);
+		const crm_node *nd = at(x, "next.date");
+		char buf[CRM_DATE_STRLEN];
+		if (nd && nd->kind == CRM_NODE_SCALAR && nd->jtype != CRM_JSON_NULL) {
+			bind_node(s, 11, nd, false);
+		} else {
+			/* SPEC §3: no next.date means the date plus the priority's days */
+			const char *pr = x ? crm_node_str(x, "priority") : NULL;
+			int days = crm_config_priority_days(r->config, pr ? pr : "medium");
+			if (days < 0)
+				days = pr && !strcmp(pr, "high") ? 3 : pr && !strcmp(pr, "low") ? 14 : 7;
+			if (date_plus(x ? crm_node_str(x, "date") : NULL, days, buf))
+				bind_str(s, 11, buf);
+			else
+				sqlite3_bind_null(s, 11);
+		}
+		bind_node(s, 12, at(x, "next.action"), false);
+		bind_node(s, 13, at(x, "next.by"), false);
+		if (step(s))
+			return -1;
+	}
+	const crm_node *sh = seq_at(root, "stage_history");
+	for (size_t i = 0; sh && i < sh->n; i++) {
+		sqlite3_stmt *s = q->s[S_STAGE];
+		const crm_node *x = sh->items[i]->kind == CRM_NODE_MAP ? sh->items[i] : NULL;
+		sqlite3_bind_int64(s, 1, fid);
+		bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		bind_node(s, 4, x ? crm_node_get(x, "stage") : NULL, false);
+		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
+		if (step(s))
+			return -1;
+	}
+	const crm_node *ds = seq_at(root, "dates");
+	for (size_t i = 0; ds && i < ds->n; i++) {
+		sqlite3_stmt *s = q->s[S_DATE];
+		const crm_node *x = ds->items[i]->kind == CRM_NODE_MAP ? ds->items[i] : NULL;
+		sqlite3_bind_int64(s, 1, fid);
+		bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		bind_node(s, 4, x ? crm_node_get(x, "label") : NULL, false);
+		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
+		const char *y = x ? crm_node_str(x, "yearly") : NULL;
+		sqlite3_bind_int(s, 6, y && !strcmp(y, "true"));
+		if (step(s))
+			return -1;
+	}
+	(void)b;
+	return 0;
+}
+
+/* Read, check and store one record file (new or changed). */
+static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const crm_entry *e,
+		      const fstat_t *fs)
+{
+	crm_diags d = {0};
+	crm_record *r = NULL;
+	const char *inner = NULL;
+	if (crm_record_load(&r, b, e, &d) == 0) {
+		crm_record_check(b, r, &d);
+		inner = crm_record_str(r, "id");
+	} else if (!d.n) {
+		crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+	}
+	crm_error_clear();
+	int rc = 0;
+	if (!is_new)
+		for (size_t i = 0; i < sizeof q->del / sizeof *q->del && !rc; i++) {
+			sqlite3_bind_int64(q->del[i], 1, fid);
+			rc = step(q->del[i]);
+		}
+	sqlite3_stmt *s = q->s[is_new ? S_FILE_INS : S_FILE_UPD];
+	int c = 1;
+	if (is_new)
+		bind_str(s, c++, e->path);
+	else
+		sqlite3_bind_int64(s, c++, fid);
+	sqlite3_bind_int64(s, c++, fs->size);
+	sqlite3_bind_int64(s, c++, fs->mtime);
+	sqlite3_bind_int64(s, c++, fs->ctime);
+	sqlite3_bind_int64(s, c++, fs->ino);
+	bind_str(s, c++, inner ? inner : "");
+	sqlite3_bind_int64(s, c++, (long long)crm_diags_errors(&d));
+	if (!rc)
+		rc = step(s);
+	if (!rc && is_new)
+		fid = sqlite3_last_insert_rowid(sqlite3_db_handle(s));
+	for (size_t i = 0; i < d.n && !rc; i++) {
+		sqlite3_stmt *t = q->s[S_DIAG];
+		sqlite3_bind_int64(t, 1, fid);
+		sqlite3_bind_int(t, 2, d.v[i].line);
+		sqlite3_bind_int(t, 3, d.v[i].col);
+		sqlite3_bind_int(t, 4, d.v[i].sev == CRM_SEV_ERROR);
+		bind_str(t, 5, d.v[i].msg);
+		rc = step(t);
+	}
+	if (!rc)
+		rc = put_rows(b, q, fid, e, r);
+	crm_diags_free(&d);
+	crm_record_free(r);
+	return rc;
+}
+
+static bool lstat_file(const crm_book *b, const char *rel, fstat_t *fs, time_t now)
+{
+	char *abs = crm_book_abs(b, rel);
+	struct stat st;
+	int rc = lstat(abs, &st);
+	free(abs);
+	if (rc != 0)
+		return false;
+	fs->size = st.st_size;
+	fs->mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	fs->ctime = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	fs->ino = (long long)st.st_ino;
+	/*
+	 * A file changed within the clock's coarse tick of now could change again
+	 * without its times moving: store it as never matching, so the next read
+	 * reads it again (git's "racily clean" rule).
+	 */
+	if (st.st_mtim.tv_sec >= now - 1 || st.st_ctim.tv_sec >= now - 1)
+		fs->size = -1;
+	return true;
+}
+
+static bool same(const fstat_t *a, const fstat_t *b)
+{
+	return a->size >= 0 && a->size == b->size && a->mtime == b->mtime &&
+	       a->ctime == b->ctime && a->ino == b->ino;
+}
+
+static void (*progress_fn)(size_t done, size_t total);
+
+void crm_index_set_progress(void (*fn)(size_t done, size_t total))
+{
+	progress_fn = fn;
+}
+
+static void frows_free(frow *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+static int load_frows(sqlite3 *db, frow **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino FROM ix_files", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	size_t cap = 0;
+	frow *v = NULL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = crm_xrealloc(v, cap * sizeof *v);
+		}
+		frow *f = &v[(*n)++];
+		f->path = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
+		f->fid = sqlite3_column_int64(st, 1);
+		f->st.size = sqlite3_column_int64(st, 2);
+		f->st.mtime = sqlite3_column_int64(st, 3);
+		f->st.ctime = sqlite3_column_int64(st, 4);
+		f->st.ino = sqlite3_column_int64(st, 5);
+		f->seen = false;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		frows_free(v, *n);
+		*n = 0;
+		return -1;
+	}
+	qsort(v, *n, sizeof *v, frow_cmp);
+	*out = v;
+	return 0;
+}
+
+/*
+ * Compare the working tree with ix_files and bring the rows up to date.
+ * With `write` false only count what differs (*dirty), writing nothing.
+ */
+static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty)
+{
+	frow *rows;
+	size_t nrows;
+	*dirty = 0;
+	if (load_frows(ix->db, &rows, &nrows))
+		return -1;
+	stmts q;
+	int rc = 0;
+	if (write && stmts_prepare(ix->db, &q)) {
+		stmts_free(&q);
+		frows_free(rows, nrows);
+		return -1;
+	}
+	time_t now = time(NULL);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bool show = false;
+	for (size_t i = 0; i < n && !rc; i++) {
+		fstat_t fs;
+		frow key = {.path = v[i].path};
+		frow *f = nrows ? bsearch(&key, rows, nrows, sizeof *rows, frow_cmp) : NULL;
+		if (f)
+			f->seen = true;
+		if (!lstat_file(ix->book, v[i].path, &fs, now)) {
+			fs = (fstat_t){-1, 0, 0, 0};
+		} else if (f && same(&f->st, &fs)) {
+			continue;
+		}
+		(*dirty)++;
+		if (!write)
+			continue;
+		ix->stats.reread++;
+		rc = index_file(ix->book, &q, f ? f->fid : 0, !f, &v[i], &fs);
+		if (progress_fn && (i & 255) == 0) {
+			struct timespec t1;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (show || t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9 > 1.0) {
+				show = true;
+				progress_fn(i, n);
+			}
+		}
+	}
+	for (size_t i = 0; i < nrows && !rc; i++) {
+		if (rows[i].seen)
+			continue;
+		(*dirty)++;
+		if (!write)
+			continue;
+		ix->stats.removed++;
+		for (size_t k = 0; k < sizeof q.del / sizeof *q.del && !rc; k++) {
+			sqlite3_bind_int64(q.del[k], 1, rows[i].fid);
+			rc = step(q.del[k]);
+		}
+		sqlite3_bind_int64(q.s[S_FILE_DEL], 1, rows[i].fid);
+		if (!rc)
+			rc = step(q.s[S_FILE_DEL]);
+	}
+	if (show)
+		progress_fn(n, n);
+	if (write)
+		stmts_free(&q);
+	frows_free(rows, nrows);
+	return rc;
+}
+
+/* Empty the data and stamp the fingerprint. Inside a write transaction. */
+static int reset(sqlite3 *db, const char *fp)
+{
+	sqlite3_stmt *st;
+	if (exec(db, "DELETE FROM ix_files") != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < sizeof data_tables / sizeof *data_tables; i++) {
+		char *sql = crm_xasprintf("DELETE FROM %s", data_tables[i]);
+		int rc = exec(db, sql);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return -1;
+	}
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO ix_meta VALUES('fingerprint', ?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	bind_str(st, 1, fp);
+	int rc = step(st);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The stored fingerprint; NULL when unreadable. SQLITE_* code in *err. */
+static char *stored_fingerprint(sqlite3 *db, int *err)
+{
+	sqlite3_stmt *st;
+	char *fp = NULL;
+	*err = sqlite3_prepare_v2(db, "SELECT value FROM ix_meta WHERE key='fingerprint'", -1, &st, NULL);
+	if (*err != SQLITE_OK)
+		return NULL;
+	*err = sqlite3_step(st);
+	if (*err == SQLITE_ROW) {
+		fp = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
+		*err = SQLITE_OK;
+	} else if (*err == SQLITE_DONE) {
+		*err = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return fp;
+}
+
+/* Bring the open database up to date: the fingerprint, then the files. */
+static int refresh(crm_index *ix, const crm_entry *v, size_t n)
+{
+	sqlite3 *db = ix->db;
+	char *fp = fingerprint(ix->book);
+	int err;
+	/* first look without the write lock: an unchanged book writes nothing */
+	if (exec(db, "BEGIN") != SQLITE_OK)
+		goto fail;
+	char *old = stored_fingerprint(db, &err);
+	size_t dirty = 0;
+	bool fresh = err == SQLITE_OK && old && !strcmp(old, fp);
+	free(old);
+	if (err != SQLITE_OK)
+		goto fail;
+	if (fresh && sync_files(ix, v, n, false, &dirty))
+		goto fail;
+	exec(db, "COMMIT");
+	if (fresh && dirty == 0) {
+		free(fp);
+		return 0;
+	}
+	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+		goto fail;
+	old = stored_fingerprint(db, &err);
+	if (err != SQLITE_OK) {
+		free(old);
+		goto fail;
+	}
+	if (!old || strcmp(old, fp)) {
+		ix->stats.rebuilt = true;
+		if (reset(db, fp)) {
+			free(old);
+			goto fail;
+		}
+	}
+	free(old);
+	if (sync_files(ix, v, n, true, &dirty) || exec(db, "COMMIT") != SQLITE_OK)
+		goto fail;
+	free(fp);
+	return 0;
+fail:
+	exec(db, "ROLLBACK");
+	free(fp);
+	return -1;
+}
+
+static int create_schema(sqlite3 *db)
+{
+	int err;
+	char *fp = stored_fingerprint(db, &err);
+	free(fp);
+	if (err == SQLITE_OK)
+		return 0;
+	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+		return -1;
+	/* another process may have made it meanwhile */
+	fp = stored_fingerprint(db, &err);
+	free(fp);
+	if (err == SQLITE_OK)
+		return exec(db, "COMMIT") == SQLITE_OK ? 0 : -1;
+	if (exec(db, schema_sql) != SQLITE_OK) {
+		exec(db, "ROLLBACK");
+		return -1;
+	}
+	return exec(db, "COMMIT") == SQLITE_OK ? 0 : -1;
+}
+
+static sqlite3 *open_db(const char *file, int flags)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(file, &db, flags, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	return db;
+}
+
+static void unlink_db(const char *file)
+{
+	char *w = crm_xasprintf("%s-wal", file), *s = crm_xasprintf("%s-shm", file);
+	unlink(file);
+	unlink(w);
+	unlink(s);
+	free(w);
+	free(s);
+}
+
+/* Open (creating) the on-disk index and refresh it; NULL when it cannot. */
+static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, const crm_entry *v,
+			  size_t n)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		mkdir(dir, 0755);
+		sqlite3 *db = open_db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+		if (!db)
+			return NULL;
+		ix->db = db;
+		int rc = exec(db, "PRAGMA journal_mode=WAL");
+		if (rc == SQLITE_OK)
+			rc = exec(db, "PRAGMA synchronous=NORMAL");
+		if (rc == SQLITE_OK && create_schema(db) == 0 && refresh(ix, v, n) == 0)
+			return db;
+		int code = sqlite3_errcode(db);
+		sqlite3_close(db);
+		ix->db = NULL;
+		/* garbage or damage: it is a cache, start again; anything else (read-only,
+		 * busy for too long) falls back to memory */
+		if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT && code != SQLITE_ERROR)
+			return NULL;
+		unlink_db(file);
+		ix->stats = (crm_index_stats){0};
+	}
+	return NULL;
+}
+
+int crm_index_open(crm_index **out, crm_book *b, crm_diags *d)
+{
+	*out = NULL;
+	crm_entry *v = NULL;
+	size_t n = 0;
+	int rc = crm_book_scan(b, &v, &n);
+	if (rc)
+		return rc;
+	crm_index *ix = crm_xcalloc(1, sizeof *ix);
+	ix->book = b;
+	char *gd = real_gitdir(b);
+	char *dir = crm_xasprintf("%s/crm", gd);
+	char *file = crm_xasprintf("%s/index.sqlite", dir);
+	struct stat st;
+	if (stat(gd, &st) == 0 && S_ISDIR(st.st_mode))
+		ix->db = open_disk(ix, dir, file, v, n);
+	if (!ix->db) {
+		/* the cache cannot be used: answer from the files, in memory */
+		ix->stats = (crm_index_stats){.memory = true};
+		ix->db = open_db(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY);
+		if (!ix->db || create_schema(ix->db) || refresh(ix, v, n)) {
+			rc = crm_error_set(CRM_EIO, "cannot index the book: %s",
+					   ix->db ? sqlite3_errmsg(ix->db) : "out of memory");
+			crm_index_free(ix);
+			ix = NULL;
+		}
+	}
+	if (ix)
+		ix->stats.records = n;
+	free(gd);
+	free(dir);
+	free(file);
+	crm_entries_free(v, n);
+	(void)d;
+	*out = ix;
+	return rc;
+}
+
+struct sqlite3 *crm_index_db(crm_index *ix)
+{
+	return ix ? ix->db : NULL;
+}
+
+const crm_index_stats *crm_index_last_stats(const crm_index *ix)
+{
+	return &ix->stats;
+}
+
+void crm_index_free(crm_index *ix)
+{
+	if (!ix)
+		return;
+	sqlite3_close(ix->db);
+	free(ix);
+}
+
+void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
+{
+	/* only an index that exists and is current is worth updating; else the
+	 * next read refreshes or rebuilds it */
+	char *gd = real_gitdir(b);
+	char *file = crm_xasprintf("%s/crm/index.sqlite", gd);
+	free(gd);
+	struct stat st;
+	sqlite3 *db = stat(file, &st) == 0 ? open_db(file, SQLITE_OPEN_READWRITE) : NULL;
+	free(file);
+	if (!db)
+		return;
+	crm_index ix = {.book = b, .db = db};
+	char *fp = fingerprint(b);
+	int err;
+	stmts q;
+	bool prepared = false;
+	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+		goto done;
+	char *old = stored_fingerprint(db, &err);
+	bool current = err == SQLITE_OK && old && !strcmp(old, fp);
+	free(old);
+	if (!current || stmts_prepare(db, &q))
+		goto rollback;
+	prepared = true;
+	time_t now = time(NULL);
+	sqlite3_stmt *find;
+	if (sqlite3_prepare_v2(db, "SELECT fid FROM ix_files WHERE path = ?", -1, &find, NULL) != SQLITE_OK)
+		goto rollback;
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!crm_is_record_path(paths[i]))
+			continue;
+		bind_str(find, 1, paths[i]);
+		long long fid = sqlite3_step(find) == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
+		sqlite3_reset(find);
+		fstat_t fs;
+		const char *base = strrchr(paths[i], '/') + 1;
+		crm_entry e = {.path = (char *)paths[i], .id = crm_xstrndup(base, strlen(base) - 5)};
+		if (!lstat_file(b, paths[i], &fs, now)) {
+			/* gone: drop its rows */
+			for (size_t k = 0; fid && k < sizeof q.del / sizeof *q.del && !rc; k++) {
+				sqlite3_bind_int64(q.del[k], 1, fid);
+				rc = step(q.del[k]);
+			}
+			if (fid && !rc) {
+				sqlite3_bind_int64(q.s[S_FILE_DEL], 1, fid);
+				rc = step(q.s[S_FILE_DEL]);
+			}
+		} else {
+			char *abs = crm_book_abs(b, paths[i]);
+			e.symlink = lstat(abs, &st) == 0 && S_ISLNK(st.st_mode);
+			free(abs);
+			rc = index_file(b, &q, fid, fid == 0, &e, &fs);
+		}
+		free(e.id);
+	}
+	sqlite3_finalize(find);
+	(void)ix;
+	if (!rc && exec(db, "COMMIT") == SQLITE_OK)
+		goto done;
+rollback:
+	exec(db, "ROLLBACK");
+done:
+	if (prepared)
+		stmts_free(&q);
+	free(fp);
+	sqlite3_close(db);
+	crm_error_clear();
+}
+
+int crm_index_diags(crm_index *ix, const char *const *paths, size_t n, crm_diags *d)
+{
+	size_t before = crm_diags_errors(d);
+	sqlite3_stmt *st;
+	/* ids unique across the book: the later file (in path order) is wrong */
+	if (n == 0 &&
+	    sqlite3_prepare_v2(ix->db,
+			       "SELECT f.path, f.inner_id, (SELECT min(e.path) FROM ix_files e WHERE"
+			       " e.inner_id = f.inner_id AND e.path < f.path) AS first FROM ix_files f"
+			       " WHERE f.inner_id <> '' AND first IS NOT NULL ORDER BY first, f.path",
+			       -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			crm_diags_add(d, (const char *)sqlite3_column_text(st, 0), 1, 1, CRM_SEV_ERROR,
+				      "id '%s' is used by %s too; ids must be unique",
+				      (const char *)sqlite3_column_text(st, 1),
+				      (const char *)sqlite3_column_text(st, 2));
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(ix->db,
+			       "SELECT f.path, d.line, d.col, d.sev, d.msg FROM ix_files f JOIN ix_diags d"
+			       " ON d.fid = f.fid WHERE ?1 = 0 OR f.path IN (SELECT value FROM"
+			       " json_each(?2)) ORDER BY f.path, d.rowid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return (int)(crm_diags_errors(d) - before);
+	crm_buf js = CRM_BUF_INIT;
+	crm_buf_putc(&js, '[');
+	for (size_t i = 0; i < n; i++) {
+		crm_buf_puts(&js, i ? ",\"" : "\"");
+		for (const char *p = paths[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				crm_buf_putc(&js, '\\');
+			crm_buf_putc(&js, *p);
+		}
+		crm_buf_putc(&js, '"');
+	}
+	crm_buf_putc(&js, ']');
+	sqlite3_bind_int64(st, 1, (long long)n);
+	sqlite3_bind_text(st, 2, js.ptr, (int)js.len, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		crm_diags_add(d, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+			      sqlite3_column_int(st, 2),
+			      sqlite3_column_int(st, 3) ? CRM_SEV_ERROR : CRM_SEV_WARNING, "%s",
+			      (const char *)sqlite3_column_text(st, 4));
+	sqlite3_finalize(st);
+	crm_buf_free(&js);
+	return (int)(crm_diags_errors(d) - before);
+}
+
+int crm_index_resolve(crm_index *ix, const char *who, char **path)
+{
+	*path = NULL;
+	if (!who || !*who)
+		return crm_error_set(CRM_EUSAGE, "name a customer by id, id prefix or part of the name");
+	/* exact id, else id prefix, else name fragment (an exact name beats fragments) */
+	static const char *const sql[] = {
+		"SELECT id, path, name FROM ix_customers WHERE id = ?1 ORDER BY path",
+		"SELECT id, path, name FROM ix_customers WHERE substr(id, 1, length(?1)) = ?1 ORDER BY path",
+		"SELECT id, path, name FROM ix_customers WHERE instr(lower(name), lower(?1)) > 0"
+		" ORDER BY path",
+	};
+	for (int k = 0; k < 3; k++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(ix->db, sql[k], -1, &st, NULL) != SQLITE_OK)
+			return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+		sqlite3_bind_text(st, 1, who, -1, SQLITE_TRANSIENT);
+		size_t nh = 0, exact = 0;
+		char *exact_path = NULL;
+		crm_buf list = CRM_BUF_INIT;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(st, 0);
+			const char *p = (const char *)sqlite3_column_text(st, 1);
+			const char *nm = (const char *)sqlite3_column_text(st, 2);
+			if (nh == 0)
+				*path = crm_xstrdup(p);
+			if (k == 2 && nm && !strcasecmp(nm, who)) {
+				exact++;
+				free(exact_path);
+				exact_path = crm_xstrdup(p);
+			}
+			if (nh < 20)
+				crm_buf_printf(&list, "\n  %s  %s", id, k == 0 ? "" : nm ? nm : "");
+			nh++;
+		}
+		sqlite3_finalize(st);
+		if (nh > 1 && exact == 1) {
+			free(*path);
+			*path = exact_path;
+			exact_path = NULL;
+			nh = 1;
+		}
+		free(exact_path);
+		if (nh == 1) {
+			crm_buf_free(&list);
+			return 0;
+		}
+		free(*path);
+		*path = NULL;
+		if (nh > 1) {
+			if (nh > 20)
+				crm_buf_printf(&list, "\n  ... and %zu more", nh - 20);
+			int rc = crm_error_set(CRM_EFAIL, "'%s' matches %zu customers; name one by id:%s",
+					       who, nh, list.ptr);
+			crm_buf_free(&list);
+			return rc;
+		}
+		crm_buf_free(&list);
+	}
+	return crm_error_set(CRM_ENOTFOUND,
+			     "no customer '%s' (try 'crm find %s', or 'crm list' to see them all)", who, who);
+}
+
+void crm_index_lookup(crm_index *ix, const crm_entry *v, size_t n, char **names, long *errors)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (names)
+			names[i] = NULL;
+		if (errors)
+			errors[i] = -1;
+	}
+	sqlite3_stmt *st;
+	if (!ix || sqlite3_prepare_v2(ix->db, "SELECT f.path, c.name, f.errors FROM ix_files f"
+					       " LEFT JOIN ix_customers c ON c.fid = f.fid",
+				      -1, &st, NULL) != SQLITE_OK)
+		return;
+	/* one pass over the table; entries are found by path */
+	frow *idx = crm_xcalloc(n ? n : 1, sizeof *idx);
+	for (size_t i = 0; i < n; i++)
+		idx[i].path = v[i].path, idx[i].fid = (long long)i;
+	qsort(idx, n, sizeof *idx, frow_cmp);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		frow key = {.path = (char *)sqlite3_column_text(st, 0)};
+		frow *f = n ? bsearch(&key, idx, n, sizeof *idx, frow_cmp) : NULL;
+		if (!f)
+			continue;
+		const char *nm = (const char *)sqlite3_column_text(st, 1);
+		if (names && nm)
+			names[f->fid] = crm_xstrdup(nm);
+		if (errors)
+			errors[f->fid] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	free(idx);
+}
+
+/* ---- crm sql ---- */
+
+void crm_sql_result_free(crm_sql_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ncols; i++)
+		free(r->cols[i]);
+	for (size_t i = 0; i < r->ncols * r->nrows; i++)
+		free(r->v[i].text);
+	free(r->cols);
+	free(r->v);
+	free(r);
+}
+
+/* Pragmas that only read the shape of the tables, when given no value. */
+static bool pragma_reads(const char *name)
+{
+	static const char *const ok[] = {"table_info", "table_xinfo", "table_list", "index_list",
+					 "index_info", "index_xinfo", "foreign_key_list"};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (name && !strcasecmp(name, ok[i]))
+			return true;
+	return false;
+}
+
+/* Let through reading and nothing else. */
+static int authorize(void *arg, int action, const char *a, const char *b, const char *db,
+		     const char *view)
+{
+	(void)arg;
+	(void)db;
+	(void)view;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_PRAGMA:
+		return pragma_reads(a) ? SQLITE_OK : SQLITE_DENY; /* b is their table */
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+int crm_index_query(crm_index *ix, const char *sql, crm_sql_result **out)
+{
+	*out = NULL;
+	sqlite3 *db = NULL;
+	const char *file = sqlite3_db_filename(ix->db, "main");
+	if (file && *file)
+		db = open_db(file, SQLITE_OPEN_READONLY);
+	if (!db)
+		db = ix->db; /* the in-memory fall-back: the authorizer alone guards it */
+	sqlite3_set_authorizer(db, authorize, NULL);
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
+		bool refused = sqlite3_errcode(db) == SQLITE_AUTH;
+		rc = crm_error_set(CRM_EFAIL, "%s%s", sqlite3_errmsg(db),
+				   refused ? " (crm sql only reads: SELECT over the tables of crm(1))" : "");
+		goto done;
+	}
+	while (tail && (*tail == ' ' || *tail == '\t' || *tail == '\n' || *tail == '\r' || *tail == ';'))
+		tail++;
+	if (tail && *tail) {
+		rc = crm_error_set(CRM_EFAIL, "one statement at a time: '%s' follows the first", tail);
+		goto done;
+	}
+	if (!st) {
+		rc = crm_error_set(CRM_EFAIL, "no SQL statement in the query");
+		goto done;
+	}
+	if (!sqlite3_stmt_readonly(st)) {
+		rc = crm_error_set(CRM_EFAIL, "not authorized: crm sql only reads");
+		goto done;
+	}
+	crm_sql_result *r = crm_xcalloc(1, sizeof *r);
+	r->ncols = (size_t)sqlite3_column_count(st);
+	r->cols = crm_xcalloc(r->ncols ? r->ncols : 1, sizeof *r->cols);
+	for (size_t c = 0; c < r->ncols; c++)
+		r->cols[c] = crm_xstrdup(sqlite3_column_name(st, (int)c));
+	size_t cap = 0;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((r->nrows + 1) * r->ncols > cap) {
+			cap = cap ? cap * 2 : 64 * (r->ncols ? r->ncols : 1);
+			r->v = crm_xrealloc(r->v, cap * sizeof *r->v);
+		}
+		crm_sql_value *row = r->v + r->nrows * r->ncols;
+		for (size_t c = 0; c < r->ncols; c++) {
+			int t = sqlite3_column_type(st, (int)c);
+			row[c].type = t == SQLITE_INTEGER ? CRM_SQL_INT : t == SQLITE_FLOAT ? CRM_SQL_REAL
+					  : t == SQLITE_NULL ? CRM_SQL_NULL : CRM_SQL_TEXT;
+			if (t == SQLITE_FLOAT)
+				row[c].text = crm_xasprintf("%.15g", sqlite3_column_double(st, (int)c));
+			else if (t == SQLITE_NULL)
+				row[c].text = NULL;
+			else
+				row[c].text = crm_xstrndup((const char *)sqlite3_column_text(st, (int)c),
+							   (size_t)sqlite3_column_bytes(st, (int)c));
+		}
+		r->nrows++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = crm_error_set(CRM_EFAIL, "%s", sqlite3_errmsg(db));
+		crm_sql_result_free(r);
+		goto done;
+	}
+	*out = r;
+done:
+	sqlite3_finalize(st);
+	sqlite3_set_authorizer(db, NULL, NULL);
+	if (db != ix->db)
+		sqlite3_close(db);
+	return rc;
+}
