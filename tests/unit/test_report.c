@@ -7,11 +7,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm/buf.h"
 #include "crm/json.h"
 #include "crm/report.h"
+#include "crm/utf8.h"
 
 static sqlite3 *db;
 
@@ -538,4 +540,96 @@ Test(report, names)
 	cr_expect_eq(crm_report_by_name("funnels"), 0);
 	cr_expect_str_eq(crm_report_name(CRM_REPORT_OWNERS), "owners");
 	cr_expect_null(crm_report_name(3));
+}
+
+/* Number of `<rect` between id="chart-NAME" and the next </svg>. */
+static int bars(const char *page, const char *name)
+{
+	char id[64];
+	snprintf(id, sizeof id, "id=\"chart-%s\"", name);
+	const char *p = strstr(page, id), *end = p ? strstr(p, "</svg>") : NULL;
+	cr_assert(p && end, "no chart %s", name);
+	int n = 0;
+	for (const char *q = p; (q = strstr(q, "<rect")) && q < end; q++)
+		n++;
+	return n;
+}
+
+/* One bar per value; names from records escaped; nothing fetched or run. */
+Test(report, html_page)
+{
+	fixture_db();
+	exec("UPDATE customers SET name = '<b>\"x\" & y</b>' WHERE id = 'c2'");
+	crm_report *r = run(NULL, NULL, NULL, CRM_REPORT_ALL);
+	crm_report_opts o = {NULL, NULL, "<li>", "2024-06-30"};
+	crm_buf b = CRM_BUF_INIT;
+	crm_report_html(&b, r, NULL, "zh", "东区 & <客户>", &o);
+	const char *page = crm_buf_cstr(&b);
+	cr_expect_eq(bars(page, "funnel"), 5);
+	cr_expect_eq(bars(page, "sources"), 6);   /* customers and won, per source */
+	cr_expect_eq(bars(page, "followups"), 6); /* success and on time, per rep */
+	cr_expect_eq(bars(page, "value"), 3);     /* one per won customer */
+	cr_expect_eq(bars(page, "owners"), 5);    /* li 2 stages, ming 1, sarah 2 */
+	cr_expect(strstr(page, "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;"));
+	cr_expect(!strstr(page, "<b>"));
+	cr_expect(strstr(page, "东区 &amp; &lt;客户&gt;"));
+	cr_expect(strstr(page, "&lt;li&gt;"));
+	cr_expect(!strstr(page, "<script"));
+	cr_expect(!strstr(page, "url("));
+	cr_expect(strstr(page, "<html lang=\"zh-CN\">"));
+	cr_expect(strstr(page, "销售漏斗"));
+	/* rates as --json writes them, for a check against it */
+	cr_expect(strstr(page, "<td class=\"n rate\" data-value=\"0.8333333333333334\">83.3%</td>"), "%s", page);
+	crm_buf_free(&b);
+	crm_report_free(r);
+}
+
+/* More won customers than bars: the rest become one. */
+Test(report, html_pareto_caps_bars)
+{
+	empty_db();
+	for (int i = 0; i < 50; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "w%02d", i);
+		won(id, 10 + i);
+	}
+	crm_report *r = run(NULL, NULL, NULL, CRM_REPORT_ALL);
+	crm_report_opts o = {NULL, NULL, NULL, "2024-06-30"};
+	crm_buf b = CRM_BUF_INIT;
+	crm_report_html(&b, r, NULL, "en", NULL, &o);
+	cr_expect_eq(bars(crm_buf_cstr(&b), "value"), 41);
+	crm_buf_free(&b);
+	crm_report_free(r);
+}
+
+/* Text: every table's rows end at the same display column (CJK counts 2). */
+Test(report, text_aligned_in_both_languages)
+{
+	fixture_db();
+	exec("UPDATE customers SET owner = '王明' WHERE owner = 'ming'");
+	crm_report *r = run(NULL, NULL, NULL, CRM_REPORT_ALL);
+	for (int k = 0; k < 2; k++) {
+		crm_buf b = CRM_BUF_INIT;
+		crm_report_text(&b, r, NULL, k ? "zh" : "en");
+		const char *text = crm_buf_cstr(&b);
+		cr_expect(strstr(text, k ? "客户来源\n" : "Sources\n"), "%s", text);
+		/* the owners table: title, header, three rows of equal width */
+		const char *p = strstr(text, k ? "负责人业务管道\n" : "Owners' pipelines\n");
+		cr_assert(p);
+		p = strchr(p, '\n') + 1;
+		size_t w0 = 0;
+		for (int line = 0; line < 4; line++) {
+			const char *nl = strchr(p, '\n');
+			cr_assert(nl);
+			char *one = strndup(p, (size_t)(nl - p));
+			size_t w = crm_utf8_width(one);
+			if (line == 0)
+				w0 = w;
+			cr_expect_eq(w, w0, "line %d of:\n%s", line, text);
+			free(one);
+			p = nl + 1;
+		}
+		crm_buf_free(&b);
+	}
+	crm_report_free(r);
 }
