@@ -7,7 +7,7 @@
 #
 # Needed: a C compiler and make, pkg-config with libyaml (yaml-0.1), libgit2,
 # PCRE2 (libpcre2-8) and Criterion, git, python3 with its yaml module (the tests use it), and
-# valgrind.
+# valgrind; chromium and fonts-wqy-microhei for the HTML report test.
 set -u
 
 missing=""      # Debian packages to install
@@ -52,6 +52,10 @@ check() {
 		need python3-yaml "python3's yaml module"
 	fi
 	have valgrind || need valgrind "valgrind"
+	# the report page's test renders it in Chromium, with a CJK font for Chinese
+	have chromium || need chromium "Chromium (headless, for the HTML report test)"
+	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] ||
+		need fonts-wqy-microhei "a CJK font (WenQuanYi Micro Hei)"
 }
 
 check
