@@ -98,6 +98,36 @@ typedef struct {
  */
 void crm_agenda_add(crm_agenda *a, const crm_agenda_query *q, const crm_record *r);
 
+/* What the agenda needs of one record, whether read from its file or from
+ * the index. Strings are borrowed; NULL when absent. */
+typedef struct {
+	const char *name, *birthday;
+} crm_agenda_contact;
+
+typedef struct {
+	const char *label, *date;
+	bool yearly;
+} crm_agenda_date;
+
+typedef struct {
+	const char *id, *path;       /* the file's id and book-relative path */
+	const char *name, *owner, *stage;
+	const char *priority;        /* of the latest follow-up */
+	const char *budget_max;      /* needs.budget.max as written */
+	const char *last_date;       /* the latest follow-up's date, else first_contact.date */
+	bool last_is_followup;
+	bool has_next;               /* the open next action (crm_record_next) */
+	const char *next_date, *next_action, *next_by, *next_priority;
+	const crm_agenda_contact *contacts;
+	size_t ncontacts;
+	const crm_agenda_date *dates;
+	size_t ndates;
+	const char *deadline, *needs_summary, *contract_end;
+} crm_agenda_facts;
+
+/* crm_agenda_add from facts rather than a record (same items). */
+void crm_agenda_add_facts(crm_agenda *a, const crm_agenda_query *q, const crm_agenda_facts *f);
+
 /* Sort a's items in agenda order (see above). */
 void crm_agenda_sort(crm_agenda *a);
 

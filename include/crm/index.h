@@ -33,8 +33,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "crm/agenda.h"
 #include "crm/book.h"
 #include "crm/error.h"
+#include "crm/query.h"
 
 struct sqlite3;
 
@@ -126,6 +128,34 @@ void crm_sql_result_free(crm_sql_result *r);
  * crm_sql_result_free.
  */
 int crm_index_query(crm_index *ix, const char *sql, crm_sql_result **out);
+
+/*
+ * The customers that pass filter f (query.h), as summaries in path order,
+ * for `crm list`: the same answer as crm_records_each and crm_filter_match
+ * over the files, from the index. Records that such a walk skips (unreadable,
+ * refused by the schema, symlinks) are skipped here too, each with the same
+ * warning in `skipped` (may be NULL). *out is an array of *n summaries; free
+ * each with crm_summary_free and the array with free.
+ */
+int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, size_t *n,
+			crm_diags *skipped);
+
+/*
+ * crm find from the index: hand fn (as crm_records_each does, borrowed) each
+ * record whose text may hold `text` (ASCII case ignored; a phone-like text
+ * also by its digits), read from its file, in path order; fn decides with
+ * crm_record_find. Records crm_records_each skips are skipped with the same
+ * warnings. Returns 0 or the first negative value fn returned.
+ */
+int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
+			int (*fn)(const crm_record *r, void *arg), void *arg);
+
+/*
+ * The agenda of the whole book from the index: the same items as
+ * crm_agenda_build over the files (sorted), and the same warnings for
+ * records that cannot be read.
+ */
+int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, crm_diags *warnings);
 
 /*
  * Report the progress of a long refresh (called only when it has taken

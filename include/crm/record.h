@@ -63,6 +63,8 @@ void crm_names_free(char **names, size_t n);
  * returns the number of errors.
  */
 int crm_record_check(crm_book *b, const crm_record *r, crm_diags *diags);
+/* crm_record_check without the schema: the rules beyond it alone. */
+int crm_record_check_rules(crm_book *b, const crm_record *r, crm_diags *diags);
 
 /* A customer's open next action; the strings are borrowed from the record. */
 typedef struct {

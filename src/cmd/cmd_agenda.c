@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crm/agenda.h"
+#include "crm/index.h"
 #include "crm/buf.h"
 #include "crm/history.h"
 #include "crm/schema.h"
@@ -270,7 +271,11 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	crm_agenda_query q = {ctx->today, days, who, b->config, ctx->lang};
 	crm_agenda a = {0};
 	crm_diags warn = {0};
-	int e = crm_agenda_build(&a, b, &q, &warn);
+	crm_index *ix = NULL;
+	int e = crm_index_open(&ix, b, &warn);
+	if (!e)
+		e = crm_index_agenda(ix, &q, &a, &warn);
+	crm_index_free(ix);
 	cmd_print_diags(&warn);
 	crm_diags_free(&warn);
 	if (e)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crm/buf.h"
+#include "crm/index.h"
 #include "crm/query.h"
 #include "crm/record.h"
 #include "crm/schema.h"
@@ -106,8 +107,12 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		crm_json_begin_array(&q.j);
 	}
 	int e = crm_book_schema(b, &q.s, &d);
+	crm_index *ix = NULL;
 	if (!e)
-		e = crm_records_each(b, &d, visit, &q);
+		e = crm_index_open(&ix, b, &d);
+	if (!e)
+		e = crm_index_find_each(ix, text, &d, visit, &q);
+	crm_index_free(ix);
 	cmd_print_diags(&d);
 	if (e) {
 		rc = cmd_fail(e);

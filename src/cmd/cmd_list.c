@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm/buf.h"
+#include "crm/index.h"
 #include "crm/query.h"
 #include "crm/record.h"
 #include "crm/schema.h"
@@ -107,21 +108,8 @@ static int print_json(crm_summary **v, size_t n)
 typedef struct {
 	const crm_filter *f;
 	crm_summary **v;
-	size_t n, cap;
+	size_t n;
 } matches;
-
-static int keep_match(const crm_record *r, void *arg)
-{
-	matches *m = arg;
-	if (!crm_filter_match(r, m->f))
-		return 0;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 64;
-		m->v = crm_xrealloc(m->v, m->cap * sizeof *m->v);
-	}
-	m->v[m->n++] = crm_summary_new(r);
-	return 0;
-}
 
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
@@ -195,7 +183,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	const crm_schema *s = NULL;
-	matches m = {&f, NULL, 0, 0};
+	matches m = {&f, NULL, 0};
 	crm_diags d = {0};
 	int e = crm_book_schema(b, &s, &d);
 	if (!e && stage)
@@ -213,7 +201,11 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	}
 	if (f.owner && (rc = check_owner(b, f.owner)))
 		goto done;
-	if ((e = crm_records_each(b, &d, keep_match, &m))) {
+	crm_index *ix = NULL;
+	if (!(e = crm_index_open(&ix, b, &d)))
+		e = crm_index_summaries(ix, &f, &m.v, &m.n, &d);
+	crm_index_free(ix);
+	if (e) {
 		cmd_print_diags(&d);
 		rc = cmd_fail(e);
 		goto done;

@@ -57,12 +57,6 @@ static void print_table(crm_buf *out, const crm_sql_result *r, bool csv)
 	crm_table_free(t);
 }
 
-static void progress(size_t done, size_t total)
-{
-	fprintf(stderr, "\rcrm: indexing the book: %zu of %zu records%s", done, total,
-		done == total ? "\n" : "");
-}
-
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
@@ -86,8 +80,6 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	crm_book *b;
 	if ((rc = cmd_open_book(ctx, &b)))
 		return rc;
-	if (isatty(2))
-		crm_index_set_progress(progress);
 	crm_index *ix = NULL;
 	crm_sql_result *r = NULL;
 	crm_buf out = CRM_BUF_INIT;

@@ -3,6 +3,7 @@
  * command, found by name or unique prefix, then its --help or its exec.
  */
 #include "cmd.h"
+#include "crm/index.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -75,6 +76,12 @@ static const char *lang_from_env(void)
 	return "en";
 }
 
+static void index_progress(size_t done, size_t total)
+{
+	fprintf(stderr, "\rcrm: indexing the book: %zu of %zu records%s", done, total,
+		done == total ? "\n" : "");
+}
+
 int main(int argc, char **argv)
 {
 	crm_ctx ctx = {0};
@@ -131,6 +138,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* a first build of the index that takes long says so, on a terminal */
+	if (isatty(STDERR_FILENO))
+		crm_index_set_progress(index_progress);
 	optind = 0;
 	int rc = cmd->exec(&ctx, cargc, cargv);
 	if (fflush(stdout) != 0 && rc == 0)

@@ -114,15 +114,6 @@ void crm_agenda_free(crm_agenda *a)
 	a->n = a->cap = 0;
 }
 
-/* What one record shares among its items. */
-typedef struct {
-	const crm_agenda_query *q;
-	const crm_record *r;
-	const char *name, *owner, *stage, *priority; /* priority of the latest follow-up */
-	bool has_budget;
-	double budget;
-} rec_info;
-
 static bool zh(const crm_agenda_query *q)
 {
 	return q->lang && !strcmp(q->lang, "zh");
@@ -132,6 +123,14 @@ static bool mine(const crm_agenda_query *q, const char *who)
 {
 	return !q->who || (who && !strcmp(q->who, who));
 }
+
+/* What one record shares among its items. */
+typedef struct {
+	const crm_agenda_query *q;
+	const crm_agenda_facts *f;
+	bool has_budget;
+	double budget;
+} rec_info;
 
 /* Add an item; takes ownership of text. */
 static void push(crm_agenda *a, const rec_info *ri, crm_agenda_type type, crm_date date, long days,
@@ -146,21 +145,20 @@ static void push(crm_agenda *a, const rec_info *ri, crm_agenda_type type, crm_da
 	it->type = type;
 	it->date = date;
 	it->days = days;
-	it->id = crm_xstrdup(ri->r->id);
-	it->name = crm_xstrdup(ri->name);
+	it->id = crm_xstrdup(ri->f->id);
+	it->name = crm_xstrdup(ri->f->name ? ri->f->name : ri->f->id);
 	it->text = text;
 	it->who = who ? crm_xstrdup(who) : NULL;
 	it->priority = priority ? crm_xstrdup(priority) : NULL;
-	it->stage = ri->stage ? crm_xstrdup(ri->stage) : NULL;
-	it->path = crm_xstrdup(ri->r->path);
-	it->stage_rank = stage_rank(ri->stage);
+	it->stage = ri->f->stage ? crm_xstrdup(ri->f->stage) : NULL;
+	it->path = crm_xstrdup(ri->f->path);
+	it->stage_rank = stage_rank(ri->f->stage);
 	it->has_budget = ri->has_budget;
 	it->budget = ri->budget;
 }
 
-static bool date_of(const crm_node *map, const char *key, crm_date *out)
+static bool date_ok(const char *s, crm_date *out)
 {
-	const char *s = crm_node_str(map, key);
 	return s && crm_date_parse_iso(out, s);
 }
 
@@ -177,38 +175,26 @@ static bool is_true(const crm_node *n)
 	       (n->value[0] == 't' || n->value[0] == 'T');
 }
 
-/* The open next action (crm_record_next, which knows the date's default). */
-static bool open_next(const rec_info *ri, crm_date *date, const char **action, const char **by,
-		      const char **priority)
-{
-	crm_next nx;
-	if (!crm_record_next(ri->r, &nx) || !crm_date_parse_iso(date, nx.date))
-		return false;
-	*action = nx.action;
-	*by = nx.by;
-	*priority = nx.priority;
-	return true;
-}
-
 /* Overdue and due; returns whether an overdue item was added. */
 static bool add_next(crm_agenda *a, const rec_info *ri)
 {
 	const crm_agenda_query *q = ri->q;
+	const crm_agenda_facts *f = ri->f;
 	crm_date d;
-	const char *action, *by, *prio;
-	if (!open_next(ri, &d, &action, &by, &prio))
+	if (!f->has_next || !date_ok(f->next_date, &d))
 		return false;
-	const char *who = by ? by : ri->owner;
+	const char *action = f->next_action ? f->next_action : "";
+	const char *who = f->next_by ? f->next_by : f->owner;
 	if (!mine(q, who))
 		return false;
 	long k = crm_date_diff(d, q->today);
 	char *text = crm_xstrdup(*action ? action : zh(q) ? "跟进" : "follow up");
 	if (k < 0) {
-		push(a, ri, CRM_AGENDA_OVERDUE, d, -k, who, prio, text);
+		push(a, ri, CRM_AGENDA_OVERDUE, d, -k, who, f->next_priority, text);
 		return true;
 	}
 	if (k <= q->days)
-		push(a, ri, CRM_AGENDA_DUE, d, k, who, prio, text);
+		push(a, ri, CRM_AGENDA_DUE, d, k, who, f->next_priority, text);
 	else
 		free(text);
 	return false;
@@ -217,50 +203,46 @@ static bool add_next(crm_agenda *a, const rec_info *ri)
 static void add_birthdays(crm_agenda *a, const rec_info *ri)
 {
 	const crm_agenda_query *q = ri->q;
-	const crm_node *cs = crm_node_get(ri->r->doc->root, "contacts");
-	for (size_t i = 0; cs && cs->kind == CRM_NODE_SEQ && i < cs->n; i++) {
+	for (size_t i = 0; i < ri->f->ncontacts; i++) {
 		crm_date b;
-		if (!date_of(cs->items[i], "birthday", &b))
+		if (!date_ok(ri->f->contacts[i].birthday, &b))
 			continue;
 		crm_date next = crm_date_next_yearly(b, q->today);
 		if (!within(next, q->today, q->config->rem_birthday))
 			continue;
-		const char *who = crm_node_str(cs->items[i], "name");
+		const char *who = ri->f->contacts[i].name;
 		char *text = crm_xasprintf("%s%s%s", zh(q) ? "生日" : "Birthday", who ? ": " : "",
 					   who ? who : "");
-		push(a, ri, CRM_AGENDA_BIRTHDAY, next, crm_date_diff(next, q->today), ri->owner,
-		     ri->priority, text);
+		push(a, ri, CRM_AGENDA_BIRTHDAY, next, crm_date_diff(next, q->today), ri->f->owner,
+		     ri->f->priority, text);
 	}
 }
 
 static void add_dates(crm_agenda *a, const rec_info *ri, bool won)
 {
 	const crm_agenda_query *q = ri->q;
-	const crm_node *ds = crm_node_get(ri->r->doc->root, "dates");
-	for (size_t i = 0; ds && ds->kind == CRM_NODE_SEQ && i < ds->n; i++) {
-		const crm_node *e = ds->items[i];
+	for (size_t i = 0; i < ri->f->ndates; i++) {
+		const crm_agenda_date *e = &ri->f->dates[i];
 		crm_date d;
-		if (!date_of(e, "date", &d))
+		if (!date_ok(e->date, &d))
 			continue;
-		bool yearly = is_true(crm_node_get(e, "yearly"));
 		/* SPEC §5: yearly dates share the birthday window, one-off ones reminders.dates */
-		if (yearly)
+		if (e->yearly)
 			d = crm_date_next_yearly(d, q->today);
-		if (!within(d, q->today, yearly ? q->config->rem_birthday : q->config->rem_dates))
+		if (!within(d, q->today, e->yearly ? q->config->rem_birthday : q->config->rem_dates))
 			continue;
-		const char *label = crm_node_str(e, "label");
-		char *text = crm_xstrdup(label ? label : zh(q) ? "重要日期" : "Key date");
-		push(a, ri, CRM_AGENDA_DATE, d, crm_date_diff(d, q->today), ri->owner, ri->priority,
+		char *text = crm_xstrdup(e->label ? e->label : zh(q) ? "重要日期" : "Key date");
+		push(a, ri, CRM_AGENDA_DATE, d, crm_date_diff(d, q->today), ri->f->owner, ri->f->priority,
 		     text);
 	}
 	crm_date dl;
-	if (won || !date_of(crm_node_get(ri->r->doc->root, "needs"), "deadline", &dl) ||
-	    !within(dl, q->today, q->config->rem_dates))
+	if (won || !date_ok(ri->f->deadline, &dl) || !within(dl, q->today, q->config->rem_dates))
 		return;
-	const char *summary = crm_record_str(ri->r, "needs.summary");
+	const char *summary = ri->f->needs_summary;
 	char *text = crm_xasprintf("%s%s%s", zh(q) ? "决策期限" : "Deadline",
 				   summary && *summary ? ": " : "", summary ? summary : "");
-	push(a, ri, CRM_AGENDA_DATE, dl, crm_date_diff(dl, q->today), ri->owner, ri->priority, text);
+	push(a, ri, CRM_AGENDA_DATE, dl, crm_date_diff(dl, q->today), ri->f->owner, ri->f->priority,
+	     text);
 	a->v[a->n - 1].deadline = true;
 }
 
@@ -268,11 +250,10 @@ static void add_contract_end(crm_agenda *a, const rec_info *ri)
 {
 	const crm_agenda_query *q = ri->q;
 	crm_date d;
-	if (!date_of(crm_node_get(ri->r->doc->root, "deal"), "contract_end", &d) ||
-	    !within(d, q->today, q->config->rem_contract_end))
+	if (!date_ok(ri->f->contract_end, &d) || !within(d, q->today, q->config->rem_contract_end))
 		return;
-	push(a, ri, CRM_AGENDA_CONTRACT_END, d, crm_date_diff(d, q->today), ri->owner, ri->priority,
-	     crm_xstrdup(zh(q) ? "合同到期" : "Contract ends"));
+	push(a, ri, CRM_AGENDA_CONTRACT_END, d, crm_date_diff(d, q->today), ri->f->owner,
+	     ri->f->priority, crm_xstrdup(zh(q) ? "合同到期" : "Contract ends"));
 }
 
 static void add_stale(crm_agenda *a, const rec_info *ri)
@@ -281,58 +262,103 @@ static void add_stale(crm_agenda *a, const rec_info *ri)
 	int stale = q->config->rem_stale;
 	if (stale <= 0)
 		return;
-	long i = crm_record_latest_followup(ri->r);
 	crm_date last;
-	bool ok = i >= 0 ? date_of(crm_node_get(ri->r->doc->root, "followups")->items[i], "date", &last)
-			 : date_of(crm_node_get(ri->r->doc->root, "first_contact"), "date", &last);
-	if (!ok)
+	if (!date_ok(ri->f->last_date, &last))
 		return;
 	long since = crm_date_diff(q->today, last);
 	if (since < stale)
 		return;
 	char *text;
-	if (i >= 0)
+	if (ri->f->last_is_followup)
 		text = zh(q) ? crm_xasprintf("%ld 天未跟进", since)
 			     : crm_xasprintf("no follow-up for %ld days", since);
 	else
 		text = zh(q) ? crm_xasprintf("首次接触后 %ld 天未跟进", since)
 			     : crm_xasprintf("no follow-up in the %ld days since first contact", since);
-	push(a, ri, CRM_AGENDA_STALE, crm_date_add_days(last, stale), since, ri->owner, ri->priority,
-	     text);
+	push(a, ri, CRM_AGENDA_STALE, crm_date_add_days(last, stale), since, ri->f->owner,
+	     ri->f->priority, text);
 }
 
-void crm_agenda_add(crm_agenda *a, const crm_agenda_query *q, const crm_record *r)
+void crm_agenda_add_facts(crm_agenda *a, const crm_agenda_query *q, const crm_agenda_facts *f)
 {
-	if (!r->doc || !r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
-		return;
-	rec_info ri = {q, r, NULL, NULL, NULL, NULL, false, 0};
-	ri.name = crm_record_str(r, "name");
-	if (!ri.name)
-		ri.name = r->id;
-	ri.owner = crm_record_str(r, "owner");
-	ri.stage = crm_record_str(r, "stage");
-	long latest = crm_record_latest_followup(r);
-	if (latest >= 0)
-		ri.priority =
-			crm_node_str(crm_node_get(r->doc->root, "followups")->items[latest], "priority");
-	const char *bmax = crm_record_str(r, "needs.budget.max");
-	if (bmax) {
+	rec_info ri = {q, f, false, 0};
+	if (f->budget_max) {
 		char *end;
-		ri.budget = strtod(bmax, &end);
-		ri.has_budget = end != bmax && !*end;
+		ri.budget = strtod(f->budget_max, &end);
+		ri.has_budget = end != f->budget_max && !*end;
 	}
-	bool won = ri.stage && !strcmp(ri.stage, "won");
-	bool lost = ri.stage && !strcmp(ri.stage, "lost");
+	bool won = f->stage && !strcmp(f->stage, "won");
+	bool lost = f->stage && !strcmp(f->stage, "lost");
 	if (lost)
 		return;
 	bool overdue = add_next(a, &ri);
-	if (!mine(q, ri.owner))
+	if (!mine(q, f->owner))
 		return;
 	add_birthdays(a, &ri);
 	add_dates(a, &ri, won);
 	add_contract_end(a, &ri);
 	if (!won && !overdue)
 		add_stale(a, &ri);
+}
+
+void crm_agenda_add(crm_agenda *a, const crm_agenda_query *q, const crm_record *r)
+{
+	if (!r->doc || !r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
+		return;
+	const crm_node *root = r->doc->root;
+	crm_agenda_facts f = {0};
+	f.id = r->id;
+	f.path = r->path;
+	f.name = crm_record_str(r, "name");
+	f.owner = crm_record_str(r, "owner");
+	f.stage = crm_record_str(r, "stage");
+	f.budget_max = crm_record_str(r, "needs.budget.max");
+	long latest = crm_record_latest_followup(r);
+	const crm_node *fu = crm_node_get(root, "followups");
+	if (latest >= 0) {
+		f.priority = crm_node_str(fu->items[latest], "priority");
+		f.last_date = crm_node_str(fu->items[latest], "date");
+		f.last_is_followup = true;
+	} else {
+		f.last_date = crm_node_str(crm_node_get(root, "first_contact"), "date");
+	}
+	crm_next nx;
+	if ((f.has_next = crm_record_next(r, &nx))) {
+		f.next_date = nx.date;
+		f.next_action = nx.action;
+		f.next_by = nx.by;
+		f.next_priority = nx.priority;
+	}
+	const crm_node *cs = crm_node_get(root, "contacts");
+	crm_agenda_contact *cv = NULL;
+	if (cs && cs->kind == CRM_NODE_SEQ && cs->n) {
+		cv = crm_xcalloc(cs->n, sizeof *cv);
+		for (size_t i = 0; i < cs->n; i++) {
+			cv[i].name = crm_node_str(cs->items[i], "name");
+			cv[i].birthday = crm_node_str(cs->items[i], "birthday");
+		}
+		f.contacts = cv;
+		f.ncontacts = cs->n;
+	}
+	const crm_node *ds = crm_node_get(root, "dates");
+	crm_agenda_date *dv = NULL;
+	if (ds && ds->kind == CRM_NODE_SEQ && ds->n) {
+		dv = crm_xcalloc(ds->n, sizeof *dv);
+		for (size_t i = 0; i < ds->n; i++) {
+			dv[i].label = crm_node_str(ds->items[i], "label");
+			dv[i].date = crm_node_str(ds->items[i], "date");
+			dv[i].yearly = is_true(crm_node_get(ds->items[i], "yearly"));
+		}
+		f.dates = dv;
+		f.ndates = ds->n;
+	}
+	const crm_node *needs = crm_node_get(root, "needs");
+	f.deadline = crm_node_str(needs, "deadline");
+	f.needs_summary = crm_record_str(r, "needs.summary");
+	f.contract_end = crm_node_str(crm_node_get(root, "deal"), "contract_end");
+	crm_agenda_add_facts(a, q, &f);
+	free(cv);
+	free(dv);
 }
 
 int crm_agenda_build(crm_agenda *out, crm_book *b, const crm_agenda_query *q, crm_diags *warnings)

@@ -8,8 +8,10 @@
  * reports) still have rows of their own and can be replaced one at a time.
  */
 #include "crm/index.h"
+#include "crm/agenda.h"
 #include "crm/buf.h"
 #include "crm/record.h"
+#include "crm/schema.h"
 #include "crm/team.h"
 
 #include <sqlite3.h>
@@ -25,18 +27,21 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 1"
+#define FORMAT "crm-index 5"
 
 struct crm_index {
 	crm_book *book;
 	sqlite3 *db;
 	crm_index_stats stats;
+	int err; /* the SQLite error that stopped the last refresh */
 };
 
 static const char *const schema_sql =
 	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE ix_files(fid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
-	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER);"
+	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER,"
+	" skip_line INTEGER, skip_col INTEGER, skip TEXT, load_err TEXT, load_line INTEGER,"
+	" load_col INTEGER, is_map INTEGER);"
 	"CREATE INDEX ix_files_inner ON ix_files(inner_id);"
 	"CREATE TABLE ix_diags(fid INTEGER, line INTEGER, col INTEGER, sev INTEGER, msg TEXT);"
 	"CREATE INDEX ix_diags_fid ON ix_diags(fid);"
@@ -45,7 +50,9 @@ static const char *const schema_sql =
 	" industry TEXT, size TEXT, budget_min, budget_max, deadline TEXT, deal_amount,"
 	" deal_signed TEXT, contract_end TEXT, lost_reason TEXT, next_date TEXT, next_action TEXT,"
 	" next_by TEXT, next_priority TEXT, last_followup TEXT, followups INTEGER,"
-	" search TEXT);"
+	" latest_seq INTEGER, latest_priority TEXT, needs_summary TEXT);"
+	/* the text find looks in, apart: long rows would slow every scan of ix_customers */
+	"CREATE TABLE ix_search(fid INTEGER PRIMARY KEY, search TEXT, digits TEXT);"
 	"CREATE INDEX ix_customers_id ON ix_customers(id);"
 	"CREATE TABLE ix_tags(fid INTEGER, id TEXT, tag TEXT);"
 	"CREATE INDEX ix_tags_fid ON ix_tags(fid);"
@@ -82,7 +89,7 @@ static const char *const schema_sql =
 	"CREATE VIEW dates AS SELECT id, seq, label, date, yearly FROM ix_dates;";
 
 static const char *const data_tables[] = {
-	"ix_diags", "ix_customers", "ix_tags", "ix_contacts", "ix_decision_chain",
+	"ix_diags", "ix_customers", "ix_search", "ix_tags", "ix_contacts", "ix_decision_chain",
 	"ix_followups", "ix_stages", "ix_dates",
 };
 
@@ -201,7 +208,7 @@ static void gather(crm_buf *t, const crm_node *n)
 
 enum {
 	S_FILE_INS, S_FILE_UPD, S_FILE_DEL, S_DIAG, S_CUST, S_TAG, S_CONTACT, S_CHAIN, S_FUP,
-	S_STAGE, S_DATE, S_N
+	S_STAGE, S_DATE, S_SEARCH, S_N
 };
 
 typedef struct {
@@ -210,17 +217,20 @@ typedef struct {
 } stmts;
 
 static const char *const stmt_sql[S_N] = {
-	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors) VALUES(?,?,?,?,?,?,?)",
-	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7 WHERE fid=?1",
+	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors, skip_line, skip_col, skip,"
+	" load_err, load_line, load_col, is_map) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7, skip_line=?8,"
+	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
-	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_tags VALUES(?,?,?)",
 	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
 	"INSERT INTO ix_followups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_stages VALUES(?,?,?,?,?)",
 	"INSERT INTO ix_dates VALUES(?,?,?,?,?,?)",
+	"INSERT INTO ix_search VALUES(?,?,?)",
 };
 
 static void stmts_free(stmts *q)
@@ -307,7 +317,10 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	crm_next nx;
 	if (root && crm_record_next(r, &nx)) {
 		bind_str(c, 20, nx.date);
-		bind_str(c, 21, nx.action);
+		/* no next written: no action (NULL), though a date from the priority */
+		const crm_node *fl = seq_at(root, "followups");
+		const crm_node *act = fl && nx.followup < fl->n ? at(fl->items[nx.followup], "next.action") : NULL;
+		bind_str(c, 21, act ? nx.action : NULL);
 		bind_str(c, 22, nx.by);
 		bind_str(c, 23, nx.priority);
 	} else {
@@ -321,10 +334,32 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	else
 		sqlite3_bind_null(c, 24);
 	sqlite3_bind_int64(c, 25, fups ? (long long)fups->n : 0);
+	sqlite3_stmt *sr = q->s[S_SEARCH];
+	sqlite3_bind_int64(sr, 1, fid);
 	crm_buf text = CRM_BUF_INIT;
 	gather(&text, root);
-	bind_str(c, 26, text.ptr ? text.ptr : "");
+	bind_str(sr, 2, text.ptr ? text.ptr : "");
 	crm_buf_free(&text);
+	/* phones by their digits alone, for find */
+	const crm_node *cl = seq_at(root, "contacts");
+	for (size_t i = 0; cl && i < cl->n; i++) {
+		const char *ph = cl->items[i]->kind == CRM_NODE_MAP ? crm_node_str(cl->items[i], "phone") : NULL;
+		for (; ph && *ph; ph++)
+			if (*ph >= '0' && *ph <= '9')
+				crm_buf_putc(&text, *ph);
+		crm_buf_putc(&text, '|');
+	}
+	bind_str(sr, 3, text.ptr ? text.ptr : "");
+	crm_buf_free(&text);
+	if (step(sr))
+		return -1;
+	/* for the agenda */
+	sqlite3_bind_int64(c, 26, latest);
+	if (latest >= 0 && fups && (size_t)latest < fups->n)
+		bind_node(c, 27, at(fups->items[latest], "priority"), false);
+	else
+		sqlite3_bind_null(c, 27);
+	bind_node(c, 28, at(root, "needs.summary"), false);
 	if (step(c))
 		return -1;
 	if (!root)
@@ -416,13 +451,22 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 		sqlite3_bind_int64(s, 3, (long long)i);
 		bind_node(s, 4, x ? crm_node_get(x, "label") : NULL, false);
 		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
-		const char *y = x ? crm_node_str(x, "yearly") : NULL;
-		sqlite3_bind_int(s, 6, y && !strcmp(y, "true"));
+		const crm_node *y = x ? crm_node_get(x, "yearly") : NULL;
+		sqlite3_bind_int(s, 6, y && y->kind == CRM_NODE_SCALAR && y->jtype == CRM_JSON_BOOL &&
+					       (y->value[0] == 't' || y->value[0] == 'T'));
 		if (step(s))
 			return -1;
 	}
 	(void)b;
 	return 0;
+}
+
+static const crm_diag *first_error(const crm_diags *d)
+{
+	for (size_t k = 0; k < d->n; k++)
+		if (d->v[k].sev == CRM_SEV_ERROR)
+			return &d->v[k];
+	return d->n ? &d->v[0] : NULL;
 }
 
 /* Read, check and store one record file (new or changed). */
@@ -432,11 +476,48 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 	crm_diags d = {0};
 	crm_record *r = NULL;
 	const char *inner = NULL;
+	/* why reads that want valid records (list, find, agenda) pass this one by,
+	 * in the words crm_records_each uses */
+	char *skip = NULL;
+	int skip_line = 0, skip_col = 0;
+	const crm_diag *fe;
+	const struct crm_schema *schema = NULL;
+	if (e->symlink) {
+		skip = crm_xstrdup("skipped: a symbolic link, not a record file");
+	}
+	char *load_err = NULL;
+	int load_line = 0, load_col = 0;
+	bool is_map = false;
 	if (crm_record_load(&r, b, e, &d) == 0) {
-		crm_record_check(b, r, &d);
+		is_map = r->doc->root && r->doc->root->kind == CRM_NODE_MAP;
+		if (!r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
+			skip = crm_xstrdup("skipped: not a map of fields (run 'crm validate')");
+		if (crm_book_schema(b, &schema, NULL) == 0) {
+			if (crm_schema_validate(schema, r->doc, &d) > 0 && !skip && (fe = first_error(&d))) {
+				skip = crm_xasprintf("skipped, invalid: %s (run 'crm validate')", fe->msg);
+				skip_line = fe->line, skip_col = fe->col;
+			}
+		} else {
+			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+		}
+		crm_record_check_rules(b, r, &d);
 		inner = crm_record_str(r, "id");
-	} else if (!d.n) {
-		crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+	} else {
+		if (!d.n)
+			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+		fe = first_error(&d);
+		/* the agenda's words for it */
+		const crm_diag *why = NULL;
+		for (size_t k = 0; k < d.n && !why; k++)
+			if (d.v[k].sev == CRM_SEV_ERROR)
+				why = &d.v[k];
+		load_err = crm_xstrdup(e->symlink ? "it is a symbolic link" : why ? why->msg : fe->msg);
+		if (why && !e->symlink)
+			load_line = why->line, load_col = why->col;
+		if (!skip) {
+			skip = crm_xasprintf("skipped: %s (run 'crm validate')", fe->msg);
+			skip_line = fe->line, skip_col = fe->col;
+		}
 	}
 	crm_error_clear();
 	int rc = 0;
@@ -457,6 +538,15 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 	sqlite3_bind_int64(s, c++, fs->ino);
 	bind_str(s, c++, inner ? inner : "");
 	sqlite3_bind_int64(s, c++, (long long)crm_diags_errors(&d));
+	sqlite3_bind_int(s, c++, skip_line);
+	sqlite3_bind_int(s, c++, skip_col);
+	bind_str(s, c++, skip);
+	free(skip);
+	bind_str(s, c++, load_err);
+	sqlite3_bind_int(s, c++, load_line);
+	sqlite3_bind_int(s, c++, load_col);
+	sqlite3_bind_int(s, c++, is_map);
+	free(load_err);
 	if (!rc)
 		rc = step(s);
 	if (!rc && is_new)
@@ -708,6 +798,7 @@ static int refresh(crm_index *ix, const crm_entry *v, size_t n)
 	free(fp);
 	return 0;
 fail:
+	ix->err = sqlite3_errcode(db);
 	exec(db, "ROLLBACK");
 	free(fp);
 	return -1;
@@ -741,7 +832,7 @@ static sqlite3 *open_db(const char *file, int flags)
 		sqlite3_close(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db, 10000);
+	sqlite3_busy_timeout(db, 60000); /* a first build of a big book takes a while */
 	return db;
 }
 
@@ -767,15 +858,21 @@ static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, cons
 		ix->db = db;
 		int rc = exec(db, "PRAGMA journal_mode=WAL");
 		if (rc == SQLITE_OK)
-			rc = exec(db, "PRAGMA synchronous=NORMAL");
+			rc = exec(db, "PRAGMA synchronous=OFF"); /* a cache: damage is detected and rebuilt */
+		if (rc == SQLITE_OK)
+			rc = exec(db, "PRAGMA cache_size=-16000");
+		ix->err = 0;
 		if (rc == SQLITE_OK && create_schema(db) == 0 && refresh(ix, v, n) == 0)
 			return db;
-		int code = sqlite3_errcode(db);
+		int code = ix->err ? ix->err : sqlite3_errcode(db);
 		sqlite3_close(db);
 		ix->db = NULL;
-		/* garbage or damage: it is a cache, start again; anything else (read-only,
-		 * busy for too long) falls back to memory */
-		if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT && code != SQLITE_ERROR)
+		/* a read-only .git or another crm holding on too long: answer from memory;
+		 * anything else (garbage, damage, another version's tables): it is a
+		 * cache, start again */
+		if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_READONLY ||
+		    code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_FULL ||
+		    code == SQLITE_IOERR || code == SQLITE_NOMEM)
 			return NULL;
 		unlink_db(file);
 		ix->stats = (crm_index_stats){0};
@@ -1093,6 +1190,11 @@ static int authorize(void *arg, int action, const char *a, const char *b, const 
 	case SQLITE_FUNCTION:
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
+	case SQLITE_UPDATE:
+		/* SQLite itself reads the schema this way for pragma_table_info();
+		 * a user's UPDATE of it is refused by SQLite (no writable_schema) */
+		return a && (!strcmp(a, "sqlite_master") || !strcmp(a, "sqlite_schema")) ? SQLITE_OK
+											  : SQLITE_DENY;
 	case SQLITE_PRAGMA:
 		return pragma_reads(a) ? SQLITE_OK : SQLITE_DENY; /* b is their table */
 	default:
@@ -1172,4 +1274,326 @@ done:
 	if (db != ix->db)
 		sqlite3_close(db);
 	return rc;
+}
+
+/* ---- list ---- */
+
+static char *col_dup(sqlite3_stmt *st, int c)
+{
+	const char *t = (const char *)sqlite3_column_text(st, c);
+	return t ? crm_xstrdup(t) : NULL;
+}
+
+typedef struct {
+	long long fid;
+	crm_summary *s;
+} by_fid;
+
+static int by_fid_cmp(const void *a, const void *b)
+{
+	long long x = ((const by_fid *)a)->fid, y = ((const by_fid *)b)->fid;
+	return (x > y) - (x < y);
+}
+
+int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, size_t *n,
+			crm_diags *skipped)
+{
+	*out = NULL;
+	*n = 0;
+	crm_buf q = CRM_BUF_INIT;
+	crm_buf_puts(&q, "SELECT f.fid, f.path, f.inner_id, f.skip, f.skip_line, f.skip_col, c.name, c.kind,"
+			 " c.stage, c.owner, c.source, c.first_contact, c.next_date, c.next_action,"
+			 " c.next_by, c.next_priority FROM ix_files f JOIN ix_customers c ON c.fid = f.fid"
+			 " WHERE f.skip IS NOT NULL OR (1");
+	/* parameters in order: ?1 stage ?2 owner ?3 source ?4 kind ?5 industry ?6 priority
+	 * ?7 due_before ?8 today, then the tags */
+	if (f->stage)
+		crm_buf_puts(&q, " AND c.stage = ?1");
+	if (f->owner)
+		crm_buf_puts(&q, " AND c.owner = ?2");
+	if (f->source)
+		crm_buf_puts(&q, " AND c.source = ?3");
+	if (f->kind)
+		crm_buf_puts(&q, " AND c.kind = ?4");
+	if (f->industry)
+		crm_buf_puts(&q, " AND c.industry = ?5 COLLATE NOCASE");
+	for (size_t i = 0; i < f->ntags; i++)
+		crm_buf_printf(&q, " AND EXISTS (SELECT 1 FROM ix_tags t WHERE t.fid = f.fid AND t.tag = ?%zu)",
+			       9 + i);
+	if (f->priority || f->due_before_set || f->overdue)
+		crm_buf_puts(&q, " AND c.next_date IS NOT NULL");
+	if (f->priority)
+		crm_buf_puts(&q, " AND c.next_priority = ?6");
+	if (f->due_before_set || f->overdue)
+		crm_buf_puts(&q, " AND c.next_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'");
+	if (f->due_before_set)
+		crm_buf_puts(&q, " AND c.next_date < ?7");
+	if (f->overdue)
+		crm_buf_puts(&q, " AND c.next_date < ?8");
+	crm_buf_puts(&q, ") ORDER BY f.path");
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db, q.ptr, -1, &st, NULL) != SQLITE_OK) {
+		int rc = crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+		crm_buf_free(&q);
+		return rc;
+	}
+	crm_buf_free(&q);
+	char due[CRM_DATE_STRLEN], today[CRM_DATE_STRLEN];
+	crm_date_format(f->due_before, due);
+	crm_date_format(f->today, today);
+	bind_str(st, 1, f->stage);
+	bind_str(st, 2, f->owner);
+	bind_str(st, 3, f->source);
+	bind_str(st, 4, f->kind);
+	bind_str(st, 5, f->industry);
+	bind_str(st, 6, f->priority);
+	bind_str(st, 7, due);
+	bind_str(st, 8, today);
+	for (size_t i = 0; i < f->ntags; i++)
+		bind_str(st, 9 + (int)i, f->tags[i]);
+	size_t cap = 0;
+	by_fid *v = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			if (skipped)
+				crm_diags_add(skipped, (const char *)sqlite3_column_text(st, 1),
+					      sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 3));
+			continue;
+		}
+		crm_summary *s = crm_xcalloc(1, sizeof *s);
+		s->path = col_dup(st, 1);
+		const char *inner = (const char *)sqlite3_column_text(st, 2);
+		if (inner && *inner) {
+			s->id = crm_xstrdup(inner);
+		} else {
+			const char *base = strrchr(s->path, '/') + 1;
+			s->id = crm_xstrndup(base, strlen(base) - 5);
+		}
+		s->name = col_dup(st, 6);
+		s->kind = col_dup(st, 7);
+		s->stage = col_dup(st, 8);
+		s->owner = col_dup(st, 9);
+		s->source = col_dup(st, 10);
+		s->first_contact = col_dup(st, 11);
+		if ((s->has_next = sqlite3_column_type(st, 12) != SQLITE_NULL)) {
+			s->next_date = col_dup(st, 12);
+			s->next_action = col_dup(st, 13);
+			if (!s->next_action)
+				s->next_action = crm_xstrdup("");
+			s->next_by = col_dup(st, 14);
+			s->next_priority = col_dup(st, 15);
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = crm_xrealloc(v, cap * sizeof *v);
+		}
+		v[*n].fid = sqlite3_column_int64(st, 0);
+		v[(*n)++].s = s;
+	}
+	sqlite3_finalize(st);
+	/* the tags, in one pass, matched by file number */
+	if (*n) {
+		by_fid *sorted = crm_xcalloc(*n, sizeof *sorted);
+		memcpy(sorted, v, *n * sizeof *v);
+		qsort(sorted, *n, sizeof *sorted, by_fid_cmp);
+		if (sqlite3_prepare_v2(ix->db, "SELECT fid, tag FROM ix_tags WHERE tag IS NOT NULL"
+					       " ORDER BY fid, rowid", -1, &st, NULL) == SQLITE_OK) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				by_fid key = {sqlite3_column_int64(st, 0), NULL};
+				by_fid *hit = bsearch(&key, sorted, *n, sizeof *sorted, by_fid_cmp);
+				if (!hit)
+					continue;
+				crm_summary *s = hit->s;
+				s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
+				s->tags[s->ntags++] = col_dup(st, 1);
+			}
+			sqlite3_finalize(st);
+		}
+		free(sorted);
+	}
+	crm_summary **res = crm_xcalloc(*n ? *n : 1, sizeof *res);
+	for (size_t i = 0; i < *n; i++)
+		res[i] = v[i].s;
+	free(v);
+	*out = res;
+	return 0;
+}
+
+/* ---- find ---- */
+
+/* Whether text is a phone number as people type one (as crm_record_find decides). */
+static bool phone_like(const char *s)
+{
+	size_t nd = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			nd++;
+		else if (!strchr(" +-()", *s))
+			return false;
+	}
+	return nd >= 3;
+}
+
+int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
+			int (*fn)(const crm_record *r, void *arg), void *arg)
+{
+	/* the index narrows the book to the records whose text holds the
+	 * fragment; crm_record_find then says where, exactly as over the files */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db, "SELECT f.path, f.skip, f.skip_line, f.skip_col FROM ix_files f"
+				       " LEFT JOIN ix_search c ON c.fid = f.fid WHERE f.skip IS NOT NULL"
+				       " OR instr(c.search, ?1) > 0 OR instr(c.digits, ?2) > 0 ORDER BY f.path",
+			       -1, &st, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	crm_buf low = CRM_BUF_INIT, dig = CRM_BUF_INIT;
+	for (const char *p = text; *p; p++)
+		crm_buf_putc(&low, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+	if (phone_like(text))
+		for (const char *p = text; *p; p++)
+			if (*p >= '0' && *p <= '9')
+				crm_buf_putc(&dig, *p);
+	bind_str(st, 1, low.ptr ? low.ptr : "");
+	bind_str(st, 2, dig.ptr); /* NULL: instr gives NULL, no match */
+	int rc = 0;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			if (skipped)
+				crm_diags_add(skipped, path, sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 1));
+			continue;
+		}
+		const char *base = strrchr(path, '/') + 1;
+		crm_entry e = {.path = (char *)path, .id = crm_xstrndup(base, strlen(base) - 5)};
+		crm_record *r = NULL;
+		crm_diags d = {0};
+		if (crm_record_load(&r, ix->book, &e, &d) == 0)
+			rc = fn(r, arg);
+		crm_record_free(r);
+		crm_diags_free(&d);
+		free(e.id);
+	}
+	sqlite3_finalize(st);
+	crm_buf_free(&low);
+	crm_buf_free(&dig);
+	if (!rc)
+		crm_error_clear();
+	return rc;
+}
+
+/* ---- agenda ---- */
+
+static const char *ctext(sqlite3_stmt *st, int c)
+{
+	return (const char *)sqlite3_column_text(st, c);
+}
+
+/* A copy of s kept in *v until the caller frees them; NULL stays NULL. */
+static char *keep_str(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	char *k = s ? crm_xstrdup(s) : NULL;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = crm_xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = k;
+	return k;
+}
+
+int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, crm_diags *warnings)
+{
+	sqlite3_stmt *w, *cu, *co, *da;
+	if (sqlite3_prepare_v2(ix->db, "SELECT path, load_err, load_line, load_col FROM ix_files"
+				       " WHERE load_err IS NOT NULL ORDER BY path", -1, &w, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	while (sqlite3_step(w) == SQLITE_ROW)
+		if (warnings)
+			crm_diags_add(warnings, ctext(w, 0), sqlite3_column_int(w, 2), sqlite3_column_int(w, 3),
+				      CRM_SEV_WARNING, "skipped, cannot be read: %s", ctext(w, 1));
+	sqlite3_finalize(w);
+	/* three cursors in file order, merged */
+	if (sqlite3_prepare_v2(ix->db,
+			       "SELECT c.fid, c.id, c.path, c.name, c.owner, c.stage, c.latest_priority,"
+			       " CAST(c.budget_max AS TEXT), c.latest_seq, c.last_followup, c.first_contact,"
+			       " c.next_date, c.next_action, c.next_by, c.next_priority, c.deadline,"
+			       " c.needs_summary, c.contract_end FROM ix_customers c JOIN ix_files f ON"
+			       " f.fid = c.fid WHERE f.load_err IS NULL AND f.is_map AND"
+			       " (c.stage IS NULL OR c.stage <> 'lost') ORDER BY c.fid",
+			       -1, &cu, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	sqlite3_prepare_v2(ix->db, "SELECT fid, name, birthday FROM ix_contacts WHERE birthday IS NOT NULL"
+				   " ORDER BY fid, seq", -1, &co, NULL);
+	sqlite3_prepare_v2(ix->db, "SELECT fid, label, date, yearly FROM ix_dates ORDER BY fid, seq", -1,
+			   &da, NULL);
+	int rco = co ? sqlite3_step(co) : SQLITE_DONE, rda = da ? sqlite3_step(da) : SQLITE_DONE;
+	crm_agenda_contact *cv = NULL;
+	crm_agenda_date *dv = NULL;
+	size_t ccap = 0, dcap = 0;
+	/* strings of the contact and date rows must outlive their cursor steps */
+	char **keep = NULL;
+	size_t nkeep = 0, kcap = 0;
+	while (sqlite3_step(cu) == SQLITE_ROW) {
+		long long fid = sqlite3_column_int64(cu, 0);
+		crm_agenda_facts f = {0};
+		f.id = ctext(cu, 1);
+		f.path = ctext(cu, 2);
+		f.name = ctext(cu, 3);
+		f.owner = ctext(cu, 4);
+		f.stage = ctext(cu, 5);
+		f.priority = ctext(cu, 6);
+		f.budget_max = ctext(cu, 7);
+		f.last_is_followup = sqlite3_column_int64(cu, 8) >= 0;
+		f.last_date = ctext(cu, f.last_is_followup ? 9 : 10);
+		f.has_next = sqlite3_column_type(cu, 11) != SQLITE_NULL;
+		f.next_date = ctext(cu, 11);
+		f.next_action = ctext(cu, 12);
+		f.next_by = ctext(cu, 13);
+		f.next_priority = ctext(cu, 14);
+		f.deadline = ctext(cu, 15);
+		f.needs_summary = ctext(cu, 16);
+		f.contract_end = ctext(cu, 17);
+		size_t nc = 0, nd = 0;
+		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) < fid)
+			rco = sqlite3_step(co);
+		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) == fid) {
+			if (nc == ccap) {
+				ccap = ccap ? ccap * 2 : 8;
+				cv = crm_xrealloc(cv, ccap * sizeof *cv);
+			}
+			cv[nc].name = keep_str(&keep, &nkeep, &kcap, ctext(co, 1));
+			cv[nc].birthday = keep_str(&keep, &nkeep, &kcap, ctext(co, 2));
+			nc++;
+			rco = sqlite3_step(co);
+		}
+		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) < fid)
+			rda = sqlite3_step(da);
+		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) == fid) {
+			if (nd == dcap) {
+				dcap = dcap ? dcap * 2 : 8;
+				dv = crm_xrealloc(dv, dcap * sizeof *dv);
+			}
+			dv[nd].label = keep_str(&keep, &nkeep, &kcap, ctext(da, 1));
+			dv[nd].date = keep_str(&keep, &nkeep, &kcap, ctext(da, 2));
+			dv[nd].yearly = sqlite3_column_int(da, 3) != 0;
+			nd++;
+			rda = sqlite3_step(da);
+		}
+		f.contacts = cv;
+		f.ncontacts = nc;
+		f.dates = dv;
+		f.ndates = nd;
+		crm_agenda_add_facts(out, q, &f);
+		for (size_t k = 0; k < nkeep; k++)
+			free(keep[k]);
+		nkeep = 0;
+	}
+	free(keep);
+	free(cv);
+	free(dv);
+	sqlite3_finalize(cu);
+	sqlite3_finalize(co);
+	sqlite3_finalize(da);
+	crm_agenda_sort(out);
+	return 0;
 }

@@ -237,12 +237,19 @@ static void check_member(crm_book *b, const crm_record *r, const crm_node *n, co
 int crm_record_check(crm_book *b, const crm_record *r, crm_diags *d)
 {
 	size_t before = crm_diags_errors(d);
-	const crm_node *root = r->doc->root;
 	const crm_schema *schema = NULL;
 	if (crm_book_schema(b, &schema, NULL) == 0)
 		crm_schema_validate(schema, r->doc, d);
 	else
 		crm_diags_add(d, r->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+	crm_record_check_rules(b, r, d);
+	return (int)(crm_diags_errors(d) - before);
+}
+
+int crm_record_check_rules(crm_book *b, const crm_record *r, crm_diags *d)
+{
+	size_t before = crm_diags_errors(d);
+	const crm_node *root = r->doc->root;
 	if (!root || root->kind != CRM_NODE_MAP)
 		return (int)(crm_diags_errors(d) - before);
 

@@ -1,7 +1,7 @@
 /*
- * Checking a whole book, and the cache that lets a second run over an
- * unchanged book skip reading the records. The cache only trusts files whose
- * times are more than two seconds old, so the tests age their files first.
+ * Checking a whole book, and the index that lets a second run over an
+ * unchanged book skip reading the records. The index only trusts files whose
+ * times are more than a second old, so the tests age their files first.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -137,7 +137,7 @@ Test(check, a_second_run_answers_from_the_cache)
 	crm_diags_free(&d1);
 	crm_diags_free(&d2);
 	/* the cache lives under .git, never in the book's files */
-	char *cache = crm_xasprintf("%s/.git/crm/check-cache", root);
+	char *cache = crm_xasprintf("%s/.git/crm/index.sqlite", root);
 	cr_assert_eq(access(cache, F_OK), 0);
 	free(cache);
 }
@@ -283,33 +283,4 @@ Test(check, three_copies_two_errors)
 	cr_assert_str_eq(d.v[1].path, "customers/z/202405001.yaml");
 	cr_assert(strstr(d.v[1].msg, "customers/2024/05/202405001.yaml"), "%s", d.v[1].msg);
 	crm_diags_free(&d);
-}
-
-Test(check, the_index_answers_names_only_for_unchanged_records)
-{
-	make_book();
-	put_record("202405001", "initial");
-	put_record("202405002", "negociation");
-	age();
-	crm_book *b = open_book();
-	crm_index *ix = crm_index_load(b);
-	cr_assert_not(crm_index_get(ix, "customers/2024/05/202405001.yaml", NULL, NULL),
-		      "no cache yet: no answer");
-	crm_index_free(ix);
-	ix = crm_index_refresh(b);
-	const char *name = NULL;
-	size_t errors = 99;
-	cr_assert(crm_index_get(ix, "customers/2024/05/202405001.yaml", &name, &errors));
-	cr_assert_str_eq(name, "Customer 202405001");
-	cr_assert_eq(errors, 0);
-	cr_assert(crm_index_get(ix, "customers/2024/05/202405002.yaml", &name, &errors));
-	cr_assert_eq(errors, 1);
-	crm_index_free(ix);
-	/* a hand edit: the index must not answer for the changed file */
-	put_record("202405001", "needs");
-	ix = crm_index_load(b);
-	cr_assert_not(crm_index_get(ix, "customers/2024/05/202405001.yaml", &name, NULL));
-	cr_assert(crm_index_get(ix, "customers/2024/05/202405002.yaml", &name, NULL));
-	crm_index_free(ix);
-	crm_book_free(b);
 }

@@ -1,0 +1,355 @@
+/*
+ * The index module: the SPEC §8 rows of a record, refreshing only what
+ * changed, rebuilding a damaged file, name lookup, and the read-only query.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm/book.h"
+#include "crm/buf.h"
+#include "crm/index.h"
+
+#include <sqlite3.h>
+
+static char root[64];
+
+static void setup(void)
+{
+	strcpy(root, "/tmp/crm-index-XXXXXX");
+	cr_assert_not_null(mkdtemp(root), "mkdtemp: %s", strerror(errno));
+}
+
+static void teardown(void)
+{
+	char *cmd = crm_xasprintf("rm -rf '%s'", root);
+	cr_expect_eq(system(cmd), 0);
+	free(cmd);
+}
+
+TestSuite(index, .init = setup, .fini = teardown);
+
+static char *src_path(const char *rel)
+{
+	const char *r = getenv("CRM_SRC");
+	if (r)
+		return crm_xasprintf("%s/%s", r, rel);
+	const char *f = __FILE__;
+	const char *cut = strstr(f, "tests/unit/test_index.c");
+	return crm_xasprintf("%.*s%s", cut ? (int)(cut - f) : 0, f, rel);
+}
+
+static void put(const char *rel, const char *text)
+{
+	char *p = crm_xasprintf("%s/%s", root, rel);
+	cr_assert_eq(crm_write_atomic(p, text, strlen(text)), 0, "%s", crm_error_last());
+	free(p);
+}
+
+static const char *TEAM = "book: t\nteam:\n  - id: ming\n    name: Ming\n    email: m@example.com\n";
+
+static crm_book *open_book(void)
+{
+	crm_book *b = NULL;
+	cr_assert_eq(crm_book_open(&b, root, NULL), 0, "%s", crm_error_last());
+	return b;
+}
+
+static void make_book(void)
+{
+	put("crm.yaml", TEAM);
+	char *schema = src_path("schema/customer.schema.yaml");
+	crm_buf s = CRM_BUF_INIT;
+	cr_assert_eq(crm_buf_read_file(&s, schema), 0, "%s", crm_error_last());
+	put("schema/customer.schema.yaml", crm_buf_cstr(&s));
+	crm_buf_free(&s);
+	free(schema);
+	char *git = crm_xasprintf("%s/.git", root);
+	cr_assert_eq(mkdir(git, 0755), 0);
+	free(git);
+}
+
+static void put_record(const char *id, const char *stage)
+{
+	char *rel = crm_xasprintf("customers/2024/05/%s.yaml", id);
+	char *t = crm_xasprintf("id: \"%s\"\nname: Customer %s\nkind: company\nsource: online\nowner: ming\n"
+				"first_contact: {date: 2024-05-01, by: ming}\nstage: %s\nstage_history:\n"
+				"  - {stage: initial, date: 2024-05-01}\n",
+				id, id, stage);
+	put(rel, t);
+	free(t);
+	free(rel);
+}
+
+/* Wait until every file written so far is old enough for the cache to trust. */
+static void age(void)
+{
+	sleep(3);
+}
+
+/* One value of a query on the index, as text ("" for no row, "NULL"). */
+static char *one(crm_index *ix, const char *q)
+{
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2(crm_index_db(ix), q, -1, &st, NULL), SQLITE_OK, "%s: %s", q,
+		     sqlite3_errmsg(crm_index_db(ix)));
+	char *out = crm_xstrdup("");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		free(out);
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		out = crm_xstrdup(t ? t : "NULL");
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static crm_index *open_index(crm_book *b)
+{
+	crm_index *ix = NULL;
+	cr_assert_eq(crm_index_open(&ix, b, NULL), 0, "%s", crm_error_last());
+	return ix;
+}
+
+#define expect_one(ix, q, want)                                   \
+	do {                                                      \
+		char *got_ = one((ix), (q));                      \
+		cr_expect_str_eq(got_, (want), "%s: got %s", (q), got_);        \
+		free(got_);                                       \
+	} while (0)
+
+Test(index, a_record_in_every_table)
+{
+	make_book();
+	put("customers/x/202405001.yaml",
+	    "id: \"202405001\"\nname: 云栖科技\nkind: company\nsource: online\nowner: ming\n"
+	    "first_contact: {date: 2024-05-01, by: ming}\ncompany: {industry: 制造, size: \"200\"}\n"
+	    "contacts:\n  - {name: 张伟, phone: \"138 0000 1234\", role: user}\n  - {name: 李四}\n"
+	    "needs:\n  budget: {min: 100, max: 200.5}\n  deadline: 2024-09-30\n"
+	    "  decision_chain:\n    - {name: 王总, role: decision-maker}\n"
+	    "tags: [a, b]\nstage: proposal\nstage_history:\n  - {stage: initial, date: 2024-05-01}\n"
+	    "  - {stage: proposal, date: 2024-05-03}\n"
+	    "dates:\n  - {label: 周年, date: 2010-09-01, yearly: true}\n  - {label: once, date: 2024-06-01}\n"
+	    "followups:\n"
+	    "  - {date: 2024-05-05, via: phone, by: ming, summary: s1, result: progressed, priority: high,"
+	    " next: {date: 2024-05-08, action: a1, by: ming}}\n"
+	    "  - {date: 2024-05-06, via: email, by: ming, summary: s2, priority: low}\n");
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	expect_one(ix, "SELECT path||'|'||name||'|'||industry||'|'||size||'|'||budget_min||'|'||budget_max"
+		       "||'|'||deadline FROM customers WHERE id='202405001'",
+		   "customers/x/202405001.yaml|云栖科技|制造|200|100|200.5|2024-09-30");
+	expect_one(ix, "SELECT typeof(budget_min)||typeof(budget_max) FROM customers", "integerreal");
+	/* the latest follow-up has no next: due its date plus low's 14 days, no action */
+	expect_one(ix, "SELECT next_date||'|'||ifnull(next_action,'NULL')||'|'||next_priority||'|'||"
+		       "last_followup||'|'||followups||'|'||valid FROM customers",
+		   "2024-05-20|NULL|low|2024-05-06|2|1");
+	expect_one(ix, "SELECT deal_amount IS NULL AND lost_reason IS NULL FROM customers", "1");
+	expect_one(ix, "SELECT group_concat(tag) FROM tags", "a,b");
+	expect_one(ix, "SELECT group_concat(seq||name||ifnull(phone,'-'), ';') FROM contacts",
+		   "0张伟138 0000 1234;1李四-");
+	expect_one(ix, "SELECT seq||name||role FROM decision_chain", "0王总decision-maker");
+	expect_one(ix, "SELECT group_concat(seq||stage||date, ';') FROM stages",
+		   "0initial2024-05-01;1proposal2024-05-03");
+	expect_one(ix, "SELECT group_concat(label||yearly, ';') FROM dates", "周年1;once0");
+	expect_one(ix, "SELECT group_concat(seq||via||next_date||ifnull(next_action,'-'), ';') FROM followups",
+		   "0phone2024-05-08a1;1email2024-05-20-");
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+Test(index, refresh_reads_only_what_changed)
+{
+	make_book();
+	put_record("202405001", "initial");
+	put_record("202405002", "negociation");
+	put_record("202405003", "needs");
+	age();
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	const crm_index_stats *st = crm_index_last_stats(ix);
+	cr_expect(st->rebuilt);
+	cr_expect_eq(st->records, 3);
+	cr_expect_eq(st->reread, 3);
+	expect_one(ix, "SELECT group_concat(valid) FROM (SELECT valid FROM customers ORDER BY id)", "1,0,1");
+	crm_index_free(ix);
+
+	ix = open_index(b);
+	st = crm_index_last_stats(ix);
+	cr_expect_not(st->rebuilt);
+	cr_expect_eq(st->reread, 0, "an unchanged book reads no record");
+	crm_index_free(ix);
+
+	put_record("202405002", "negotiation");
+	char *gone = crm_xasprintf("%s/customers/2024/05/202405003.yaml", root);
+	cr_assert_eq(unlink(gone), 0);
+	free(gone);
+	ix = open_index(b);
+	st = crm_index_last_stats(ix);
+	cr_expect_eq(st->reread, 1);
+	cr_expect_eq(st->removed, 1);
+	expect_one(ix, "SELECT group_concat(id||stage||valid) FROM (SELECT * FROM customers ORDER BY id)",
+		   "202405001initial1,202405002negotiation1");
+	crm_diags d = {0};
+	cr_expect_eq(crm_index_diags(ix, NULL, 0, &d), 0);
+	crm_diags_free(&d);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+Test(index, garbage_is_rebuilt_and_a_new_schema_starts_over)
+{
+	make_book();
+	put_record("202405001", "initial");
+	put("customers/2024/05/202405009.yaml", "id: [unclosed\n");
+	age();
+	crm_book *b = open_book();
+	crm_index_free(open_index(b));
+	put(".git/crm/index.sqlite", "this is not a database, it is garbage ...........................");
+	crm_index *ix = open_index(b);
+	cr_expect(crm_index_last_stats(ix)->rebuilt);
+	cr_expect_not(crm_index_last_stats(ix)->memory);
+	expect_one(ix, "SELECT count(*) FROM customers", "2");
+	/* an unreadable record is a row with what could be read, and invalid */
+	expect_one(ix, "SELECT ifnull(name,'NULL')||valid FROM customers WHERE id='202405009'", "NULL0");
+	crm_diags d = {0};
+	cr_expect_gt(crm_index_diags(ix, NULL, 0, &d), 0);
+	cr_expect_str_eq(d.v[0].path, "customers/2024/05/202405009.yaml");
+	crm_diags_free(&d);
+	crm_index_free(ix);
+	crm_book_free(b);
+	/* another crm.yaml: every answer is stale */
+	put("crm.yaml", "book: other\nteam:\n  - id: ming\n    name: Ming\n");
+	b = open_book();
+	ix = open_index(b);
+	cr_expect(crm_index_last_stats(ix)->rebuilt);
+	cr_expect_eq(crm_index_last_stats(ix)->reread, 2);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+Test(index, without_a_git_dir_it_answers_from_memory)
+{
+	make_book();
+	put_record("202405001", "initial");
+	char *git = crm_xasprintf("%s/.git", root);
+	cr_assert_eq(rmdir(git), 0);
+	put(".git", "not a folder\n");
+	free(git);
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	cr_expect(crm_index_last_stats(ix)->memory);
+	expect_one(ix, "SELECT name FROM customers", "Customer 202405001");
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+Test(index, resolve_by_id_prefix_and_name)
+{
+	make_book();
+	put_record("202405001", "initial");
+	put_record("202405002", "initial");
+	put_record("202406001", "initial");
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	char *p = NULL;
+	cr_expect_eq(crm_index_resolve(ix, "202405002", &p), 0);
+	cr_expect_str_eq(p, "customers/2024/05/202405002.yaml");
+	free(p);
+	cr_expect_eq(crm_index_resolve(ix, "2024060", &p), 0);
+	free(p);
+	cr_expect_eq(crm_index_resolve(ix, "customer 202406", &p), 0, "case ignored: %s", crm_error_last());
+	cr_expect_str_eq(p, "customers/2024/05/202406001.yaml");
+	free(p);
+	cr_expect_eq(crm_index_resolve(ix, "2024050", &p), CRM_EFAIL);
+	cr_expect(strstr(crm_error_last(), "202405001") && strstr(crm_error_last(), "202405002"));
+	cr_expect_eq(crm_index_resolve(ix, "nobody", &p), CRM_ENOTFOUND);
+	cr_expect_null(p);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+Test(index, query_reads_and_refuses_everything_else)
+{
+	make_book();
+	put_record("202405001", "initial");
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	crm_sql_result *r = NULL;
+	cr_assert_eq(crm_index_query(ix, "SELECT id, 1.5 AS x, NULL AS n, 7 AS i FROM customers", &r), 0,
+		     "%s", crm_error_last());
+	cr_expect_eq(r->ncols, 4);
+	cr_expect_eq(r->nrows, 1);
+	cr_expect_str_eq(r->cols[1], "x");
+	cr_expect_eq(r->v[1].type, CRM_SQL_REAL);
+	cr_expect_str_eq(r->v[1].text, "1.5");
+	cr_expect_eq(r->v[2].type, CRM_SQL_NULL);
+	cr_expect_eq(r->v[3].type, CRM_SQL_INT);
+	crm_sql_result_free(r);
+	const char *bad[] = {"DELETE FROM ix_customers", "INSERT INTO ix_tags VALUES(1,'x','y')",
+			     "ATTACH ':memory:' AS m", "PRAGMA writable_schema=1", "DROP TABLE ix_files",
+			     "SELECT 1; SELECT 2", "SELEC 1"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		r = NULL;
+		cr_expect_eq(crm_index_query(ix, bad[i], &r), CRM_EFAIL, "%s", bad[i]);
+		cr_expect_null(r);
+	}
+	expect_one(ix, "SELECT count(*) FROM customers", "1");
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+Test(index, touch_updates_the_rows_of_a_changed_record)
+{
+	make_book();
+	put_record("202405001", "initial");
+	crm_book *b = open_book();
+	crm_index_free(open_index(b));
+	put_record("202405001", "needs");
+	put_record("202405002", "initial");
+	const char *paths[] = {"customers/2024/05/202405001.yaml", "customers/2024/05/202405002.yaml"};
+	crm_index_touch(b, paths, 2);
+	/* straight from the file, without a refresh */
+	char *file = crm_xasprintf("%s/.git/crm/index.sqlite", root);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT group_concat(id||stage) FROM (SELECT * FROM customers"
+					    " ORDER BY id)", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_str_eq((const char *)sqlite3_column_text(st, 0), "202405001needs,202405002initial");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(file);
+	crm_book_free(b);
+}
+
+Test(index, another_versions_tables_are_rebuilt_on_disk)
+{
+	make_book();
+	put_record("202405001", "initial");
+	crm_book *b = open_book();
+	crm_index_free(open_index(b));
+	/* an older crm: other columns and another fingerprint */
+	char *file = crm_xasprintf("%s/.git/crm/index.sqlite", root);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "ALTER TABLE ix_customers DROP COLUMN needs_summary;"
+				      " UPDATE ix_meta SET value = 'crm-index 0'", NULL, NULL, NULL),
+		     SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	free(file);
+	crm_index *ix = open_index(b);
+	cr_expect(crm_index_last_stats(ix)->rebuilt);
+	cr_expect_not(crm_index_last_stats(ix)->memory, "the file is rebuilt, not bypassed");
+	expect_one(ix, "SELECT name FROM customers", "Customer 202405001");
+	crm_index_free(ix);
+	ix = open_index(b);
+	cr_expect_not(crm_index_last_stats(ix)->memory);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
