@@ -110,64 +110,70 @@ static void funnel_customer(crm_report_funnel *f, int maxrank)
 		f->stages[i].reached++;
 }
 
+/*
+ * Two sorted scans merged here (customers by id, every stage_history entry
+ * by id and position) rather than one JOIN: SQLite would build a temporary
+ * index over stages for the join, which costs twice as much on a big book.
+ * Both sort by the id as text, byte order, as strcmp compares.
+ */
 static int compute_funnel(crm_report *r, sqlite3 *db, const crm_report_opts *o)
 {
-	static const char sql[] =
-		"SELECT c.id, c.stage, s.stage, s.date FROM customers c"
-		" LEFT JOIN stages s ON s.id = c.id WHERE" CUSTOMER_FILTER
-		" ORDER BY c.id, s.seq";
+	static const char csql[] = "SELECT CAST(c.id AS TEXT) AS k, c.stage FROM customers c WHERE"
+				   CUSTOMER_FILTER "AND c.id IS NOT NULL ORDER BY k";
+	static const char ssql[] = "SELECT CAST(s.id AS TEXT) AS k, s.stage, s.date FROM stages s"
+				   " WHERE s.id IS NOT NULL ORDER BY k, s.seq";
 	crm_report_funnel *f = &r->funnel;
-	sqlite3_stmt *st;
-	int rc = prepare(db, sql, o, true, &st);
+	sqlite3_stmt *cs, *ss;
+	int rc = prepare(db, csql, o, true, &cs);
 	if (rc)
 		return rc;
-	days_list days[CRM_FUNNEL_STAGES] = {0};
-	char *cur = NULL;      /* id of the customer being read */
-	int maxrank = -1;      /* highest funnel stage it reached so far */
-	int prev_rank = -2;    /* stage of its previous history entry (-2: none) */
-	crm_date prev_date = {0};
-	bool prev_ok = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		if (!id)
-			continue;
-		if (!cur || strcmp(cur, id)) {
-			if (cur)
-				funnel_customer(f, maxrank);
-			free(cur);
-			cur = crm_xstrdup(id);
-			const char *now = (const char *)sqlite3_column_text(st, 1);
-			maxrank = stage_rank(now);
-			int k = maxrank;
-			if (k >= 0)
-				f->stages[k].current++;
-			if (now && !strcmp(now, "won"))
-				f->won++;
-			else if (now && !strcmp(now, "lost"))
-				f->lost++;
-			prev_rank = -2;
-		}
-		const char *hs = (const char *)sqlite3_column_text(st, 2);
-		const char *hd = (const char *)sqlite3_column_text(st, 3);
-		if (!hs) /* a customer without history: LEFT JOIN's empty row */
-			continue;
-		int k = stage_rank(hs);
-		if (k > maxrank)
-			maxrank = k;
-		crm_date d = {0};
-		bool ok = hd && crm_date_parse_iso(&d, hd);
-		if (prev_rank >= 0 && prev_ok && ok) {
-			long n = crm_date_diff(d, prev_date);
-			if (n >= 0)
-				days_push(&days[prev_rank], n);
-		}
-		prev_rank = k >= 0 ? k : -1; /* a lost stay is not a funnel stay */
-		prev_date = d;
-		prev_ok = ok;
+	if ((rc = prepare(db, ssql, o, false, &ss))) {
+		sqlite3_finalize(cs);
+		return rc;
 	}
-	if (cur)
+	days_list days[CRM_FUNNEL_STAGES] = {0};
+	int src = sqlite3_step(ss); /* the stages cursor runs ahead of the customers one */
+	while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(cs, 0);
+		const char *now = (const char *)sqlite3_column_text(cs, 1);
+		int maxrank = stage_rank(now);
+		if (maxrank >= 0)
+			f->stages[maxrank].current++;
+		if (now && !strcmp(now, "won"))
+			f->won++;
+		else if (now && !strcmp(now, "lost"))
+			f->lost++;
+		int prev_rank = -1; /* funnel stage of the previous entry; -1: none or lost */
+		crm_date prev_date = {0};
+		bool prev_ok = false;
+		for (; src == SQLITE_ROW; src = sqlite3_step(ss)) {
+			const char *sid = (const char *)sqlite3_column_text(ss, 0);
+			int c = strcmp(sid, id);
+			if (c > 0)
+				break;
+			if (c < 0) /* stages of a customer not selected */
+				continue;
+			const char *hs = (const char *)sqlite3_column_text(ss, 1);
+			const char *hd = (const char *)sqlite3_column_text(ss, 2);
+			int k = stage_rank(hs);
+			if (k > maxrank)
+				maxrank = k;
+			crm_date d = {0};
+			bool ok = hd && crm_date_parse_iso(&d, hd);
+			if (prev_rank >= 0 && prev_ok && ok) {
+				long n = crm_date_diff(d, prev_date);
+				if (n >= 0)
+					days_push(&days[prev_rank], n);
+			}
+			prev_rank = k; /* a lost stay is not a funnel stay */
+			prev_date = d;
+			prev_ok = ok;
+		}
 		funnel_customer(f, maxrank);
-	free(cur);
+	}
+	if (src != SQLITE_ROW && src != SQLITE_DONE && rc == SQLITE_DONE)
+		rc = src;
+	sqlite3_finalize(ss);
 	for (int i = 0; i < CRM_FUNNEL_STAGES; i++) {
 		days_list *l = &days[i];
 		if (l->n) {
@@ -181,7 +187,7 @@ static int compute_funnel(crm_report *r, sqlite3 *db, const crm_report_opts *o)
 	for (int i = 0; i + 1 < CRM_FUNNEL_STAGES; i++)
 		f->conversion[i] = (crm_ratio){f->stages[i + 1].reached, f->stages[i].reached};
 	f->win_rate = (crm_ratio){f->won, f->won + f->lost};
-	return step_done(db, st, rc);
+	return step_done(db, cs, rc);
 }
 
 static int cmp_source(const void *a, const void *b)

@@ -633,3 +633,19 @@ Test(report, text_aligned_in_both_languages)
 	}
 	crm_report_free(r);
 }
+
+/* No stage_history at all: the current stage alone says how far it got. */
+Test(report, funnel_without_history)
+{
+	empty_db();
+	exec("INSERT INTO customers(id, stage, first_contact) VALUES ('a', 'proposal', '2024-01-01'),"
+	     " ('b', 'lost', '2024-01-01'), ('c', 'needs', '2024-01-01');"
+	     "INSERT INTO stages VALUES ('c', 0, 'initial', '2024-01-01'), ('c', 1, 'needs', '2024-01-04'),"
+	     " ('zz-gone', 0, 'initial', '2024-01-01');");
+	crm_report *r = run(NULL, NULL, NULL, CRM_REPORT_FUNNEL);
+	expect_stage(r, 0, 2, 0, 3); /* a (proposal) and c; b lost with no history reached nothing */
+	expect_stage(r, 1, 2, 1, NAN);
+	expect_stage(r, 2, 1, 1, NAN);
+	RATIO(r->funnel.win_rate, 0, 1);
+	crm_report_free(r);
+}
