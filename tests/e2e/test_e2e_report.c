@@ -243,6 +243,21 @@ Test(report, command_line_errors, .timeout = 60)
 	e2e_assert_code(r, 0);
 	cr_expect_str_eq(r.out, "{\n  \"sources\": []\n}\n");
 	e2e_run_free(&r);
+	/* --html - writes the page to standard output; with --json, the page to
+	 * the file and the JSON of NAME to standard output */
+	r = e2e_crmv(b, "report", "--html", "-", NULL);
+	e2e_assert_code(r, 0);
+	cr_expect(!strncmp(r.out, "<!DOCTYPE html>\n", 16), "%s", r.out);
+	e2e_run_free(&r);
+	r = e2e_crmv(b, "report", "funnel", "--html", "p.html", "--json", NULL);
+	e2e_assert_code(r, 0);
+	e2e_assert_has(r.out, "\"win_rate\": null");
+	e2e_assert_hasnt(r.out, "<html");
+	char *p = e2e_read("book/p.html");
+	cr_assert_not_null(p);
+	e2e_assert_has(p, "id=\"chart-owners\"");
+	free(p);
+	e2e_run_free(&r);
 	r = e2e_crmv(b, "report", "--html", "crm.yaml/x.html", NULL);
 	e2e_assert_code(r, 1);
 	e2e_assert_has(r.err, "crm: error: cannot write the page");
