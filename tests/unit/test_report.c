@@ -488,7 +488,7 @@ Test(report, abc_bounds)
 Test(report, top_ten)
 {
 	empty_db();
-	char id[8];
+	char id[16];
 	for (int i = 0; i < 12; i++) {
 		snprintf(id, sizeof id, "k%02d", i);
 		won(id, 100 + i);
@@ -589,7 +589,7 @@ Test(report, html_pareto_caps_bars)
 {
 	empty_db();
 	for (int i = 0; i < 50; i++) {
-		char id[8];
+		char id[16];
 		snprintf(id, sizeof id, "w%02d", i);
 		won(id, 10 + i);
 	}
