@@ -640,7 +640,8 @@ static int load_frows(sqlite3 *db, frow **out, size_t *n)
 		*n = 0;
 		return -1;
 	}
-	qsort(v, *n, sizeof *v, frow_cmp);
+	if (*n)
+		qsort(v, *n, sizeof *v, frow_cmp);
 	*out = v;
 	return 0;
 }
