@@ -269,7 +269,7 @@ Test(report, command_line_errors, .timeout = 60)
  * of --json and one bar per value, and the screenshot is not blank. A
  * browser that does not start fails the test.
  */
-Test(report, html_in_chromium, .timeout = 300)
+Test(report, html_in_chromium)
 {
 	const char *b = fixture();
 	e2e_run r = e2e_crmv(b, "--lang", "zh", "report", "--html", "page.html", NULL);
@@ -294,7 +294,7 @@ Test(report, html_in_chromium, .timeout = 300)
 	free(page);
 
 	r = e2e_sh(b, "\"$CRM_BIN\" report --json > all.json && "
-		      "chromium --headless --no-sandbox --disable-gpu --no-first-run "
+		      "timeout 240 chromium --headless --no-sandbox --disable-gpu --no-first-run "
 		      "--user-data-dir=\"$PWD/.chromium\" --dump-dom \"file://$PWD/page.html\" "
 		      "> dom.html 2>chromium.log && "
 		      "python3 \"$CRM_SRC/tests/e2e/report_page.py\" dom.html all.json");
@@ -308,7 +308,7 @@ Test(report, html_in_chromium, .timeout = 300)
 	e2e_assert_has(dom, "初步接触");
 	free(dom);
 
-	r = e2e_sh(b, "chromium --headless --no-sandbox --disable-gpu --no-first-run "
+	r = e2e_sh(b, "timeout 240 chromium --headless --no-sandbox --disable-gpu --no-first-run "
 		      "--user-data-dir=\"$PWD/.chromium\" --window-size=1200,2000 "
 		      "--screenshot=\"$PWD/shot.png\" \"file://$PWD/page.html\" 2>chromium.log && "
 		      "python3 \"$CRM_SRC/tests/e2e/report_page.py\" --png shot.png");
