@@ -68,7 +68,7 @@ YAML
 	sleep 2
 	"$T/parse_only" "$book/customers" >/dev/null
 	one=$(find "$book/customers" -name '*.yaml' | sort | head -1)
-	for m in walk parse build list find agenda sql edit; do : >"$T/$m"; done
+	for m in walk parse build list find agenda sql report edit; do : >"$T/$m"; done
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		usec "$T/parse_only" -s "$book/customers" >>"$T/walk"
@@ -79,6 +79,7 @@ YAML
 		usec_any "$CRM" -C "$book" find 张伟 >>"$T/find"
 		usec_any "$CRM" -C "$book" agenda --all >>"$T/agenda"
 		usec "$CRM" -C "$book" sql 'SELECT owner, stage, count(*) FROM customers GROUP BY 1, 2' >>"$T/sql"
+		usec "$CRM" -C "$book" report funnel >>"$T/report"
 		# one hand edit (same size), then the first read
 		sed -i 's/^name: \(.\)/name: \1/' "$one"
 		touch "$one"
@@ -91,12 +92,13 @@ YAML
 	printf '  %-34s %10s ms\n' "libyaml event parse of every record" "$(ms "$parse")"
 	printf '  %-34s %10s ms  %6s x parse (goal <= 1.3)\n' "first build (sql, no index)" \
 		"$(ms "$(med "$T/build")")" "$(ratio "$(med "$T/build")" "$parse")"
-	for m in list find agenda sql edit; do
+	for m in list find agenda sql report edit; do
 		case $m in
 		list) what="warm list --tag --stage"; goal=1.5 ;;
 		find) what="warm find 张伟"; goal=2 ;;
 		agenda) what="warm agenda --all"; goal=2 ;;
 		sql) what="warm sql GROUP BY"; goal=1.5 ;;
+		report) what="warm report funnel"; goal=2 ;;
 		edit) what="list after one hand edit"; goal=1.5 ;;
 		esac
 		printf '  %-34s %10s ms  %6s x floor (goal <= %s)\n' "$what" "$(ms "$(med "$T/$m")")" \

@@ -7,8 +7,9 @@
 #
 # Needed: a C compiler and make, pkg-config with libyaml (yaml-0.1), libgit2,
 # PCRE2 (libpcre2-8) and Criterion, git, python3 with its yaml module (the
-# tests use it), valgrind, script(1) from bsdutils, and clang with libFuzzer
-# (make fuzz, fuzz-ci).
+# tests use it), valgrind, script(1) from bsdutils, clang with libFuzzer
+# (make fuzz, fuzz-ci), and chromium with fonts-wqy-microhei for the HTML
+# report test.
 set -u
 
 missing=""      # Debian packages to install
@@ -62,6 +63,10 @@ check() {
 		need clang "clang (for the fuzz targets)"
 		need libclang-rt-14-dev "clang's libFuzzer runtime"
 	fi
+	# the report page's test renders it in Chromium, with a CJK font for Chinese
+	have chromium || need chromium "Chromium (headless, for the HTML report test)"
+	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] ||
+		need fonts-wqy-microhei "a CJK font (WenQuanYi Micro Hei)"
 }
 
 # Can clang build a libFuzzer target with the sanitizers make fuzz uses?
