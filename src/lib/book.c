@@ -311,7 +311,7 @@ char *crm_book_new_path(crm_date d, const char *id)
 	return crm_xasprintf("customers/%04d/%02d/%s.yaml", d.y, d.m, id);
 }
 
-int crm_book_lock(crm_book *b, const char *what)
+static int lock_for(crm_book *b, const char *what, double timeout)
 {
 	if (b->lock_fd >= 0)
 		return 0;
@@ -326,10 +326,6 @@ int crm_book_lock(crm_book *b, const char *what)
 		free(path);
 		return rc;
 	}
-	double timeout = 10;
-	const char *env = getenv("CRM_LOCK_TIMEOUT");
-	if (env && *env)
-		timeout = atof(env);
 	struct timespec start, now;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -365,6 +361,20 @@ int crm_book_lock(crm_book *b, const char *what)
 	return 0;
 }
 
+int crm_book_lock(crm_book *b, const char *what)
+{
+	double timeout = 10;
+	const char *env = getenv("CRM_LOCK_TIMEOUT");
+	if (env && *env)
+		timeout = atof(env);
+	return lock_for(b, what, timeout);
+}
+
+int crm_book_trylock(crm_book *b, const char *what)
+{
+	return lock_for(b, what, 0);
+}
+
 void crm_book_unlock(crm_book *b)
 {
 	if (b->lock_fd >= 0) {
@@ -394,10 +404,11 @@ static int mkdirs(const char *dir)
 	return rc;
 }
 
-int crm_write_atomic(const char *path, const char *data, size_t len)
+int crm_write_temp(char **tmp_out, const char *path, const char *data, size_t len)
 {
 	struct stat st;
 	mode_t mode = 0644;
+	*tmp_out = NULL;
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode))
 			return crm_error_set(CRM_EFAIL, "%s is a symbolic link; crm never writes through "
@@ -424,9 +435,10 @@ int crm_write_atomic(const char *path, const char *data, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
 			rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
 			close(fd);
-			unlink(tmp);
 			goto done;
 		}
 		off += (size_t)w;
@@ -434,26 +446,44 @@ int crm_write_atomic(const char *path, const char *data, size_t len)
 	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
 		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
 		close(fd);
-		unlink(tmp);
 		goto done;
 	}
-	if (close(fd) != 0) {
+	if (close(fd) != 0)
 		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
+done:
+	if (rc && fd >= 0)
 		unlink(tmp);
-		goto done;
-	}
-	if (rename(tmp, path) != 0) {
-		rc = crm_error_errno(CRM_EIO, "cannot replace %s", path);
-		unlink(tmp);
-		goto done;
-	}
+	if (rc)
+		free(tmp);
+	else
+		*tmp_out = tmp;
+	free(dir);
+	return rc;
+}
+
+int crm_replace(const char *tmp, const char *path)
+{
+	if (rename(tmp, path) != 0)
+		return crm_error_errno(CRM_EIO, "cannot replace %s", path);
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? crm_xstrndup(path, (size_t)(slash - path)) : crm_xstrdup(".");
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		fsync(dfd);
+		fsync(dfd); /* the rename is done either way; this only hastens it to disk */
 		close(dfd);
 	}
-done:
-	free(tmp);
 	free(dir);
+	return 0;
+}
+
+int crm_write_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL;
+	int rc = crm_write_temp(&tmp, path, data, len);
+	if (rc)
+		return rc;
+	if ((rc = crm_replace(tmp, path)))
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }
