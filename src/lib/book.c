@@ -404,7 +404,7 @@ static int mkdirs(const char *dir)
 	return rc;
 }
 
-int crm_write_temp(char **tmp_out, const char *path, const char *data, size_t len)
+static int write_temp(char **tmp_out, const char *path, const char *data, size_t len, bool sync)
 {
 	struct stat st;
 	mode_t mode = 0644;
@@ -443,7 +443,7 @@ int crm_write_temp(char **tmp_out, const char *path, const char *data, size_t le
 		}
 		off += (size_t)w;
 	}
-	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || (sync && fsync(fd) != 0)) {
 		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
 		close(fd);
 		goto done;
@@ -474,6 +474,28 @@ int crm_replace(const char *tmp, const char *path)
 	}
 	free(dir);
 	return 0;
+}
+
+/* write_temp's body; `sync` false skips the fsync. */
+static int write_temp(char **tmp_out, const char *path, const char *data, size_t len, bool sync);
+
+int crm_write_temp(char **tmp_out, const char *path, const char *data, size_t len)
+{
+	return write_temp(tmp_out, path, data, len, true);
+}
+
+int crm_write_note(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL;
+	int rc = write_temp(&tmp, path, data, len, false);
+	if (rc)
+		return rc;
+	if (rename(tmp, path) != 0) {
+		rc = crm_error_errno(CRM_EIO, "cannot replace %s", path);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
 }
 
 int crm_write_atomic(const char *path, const char *data, size_t len)

@@ -1109,7 +1109,7 @@ static int pending_add(git_repository *repo, const char *const *paths, size_t n)
 	for (size_t i = 0; i < nv; i++)
 		if (*v[i] && (i == 0 || strcmp(v[i - 1], v[i])))
 			crm_buf_printf(&out, "%s\n", v[i]);
-	rc = crm_write_atomic(file, out.ptr ? out.ptr : "", out.len);
+	rc = crm_write_note(file, out.ptr ? out.ptr : "", out.len);
 done:
 	for (size_t i = 0; i < nv; i++)
 		free(v[i]);

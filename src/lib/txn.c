@@ -224,7 +224,7 @@ static int journal_write(crm_txn *t, const char *const *paths, char *const *tmps
 		crm_buf_put(&j, paths[i], strlen(paths[i]) + 1);
 	}
 	char *file = journal_path(t->book);
-	int rc = crm_write_atomic(file, j.ptr ? j.ptr : "", j.len);
+	int rc = crm_write_note(file, j.ptr ? j.ptr : "", j.len);
 	free(file);
 	crm_buf_free(&j);
 	return rc;
