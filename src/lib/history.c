@@ -1370,13 +1370,12 @@ static int commit_paths(crm_repo *r, const char *const *paths, const char *const
 		if (rc != RETRY)
 			break;
 		if (attempt == COMMIT_ATTEMPTS) {
-			if (crm_error_code() == CRM_ELOCKED) { /* e.g. a stale .lock file */
+			if (crm_error_code() == CRM_ELOCKED) /* e.g. a stale .lock file */
 				rc = CRM_ELOCKED;
-				goto done;
-			}
-			rc = crm_error_set(CRM_ECONFLICT, "HEAD keeps moving: another process is "
-							  "committing; try again");
-			goto done;
+			else
+				rc = crm_error_set(CRM_ECONFLICT, "HEAD keeps moving: another process "
+								  "is committing; try again");
+			break;
 		}
 		/* Let the other writer finish; spread the retries of several. */
 		pause_ms(attempt + (long)(getpid() % 5));
