@@ -75,11 +75,17 @@ snapshot() {
 	find . -path ./.git -prune -o -type f -print | LC_ALL=C sort | xargs -d '\n' sha1sum
 }
 
-# One case: $1 command, $2 op, $3 N, $4 errno name, $5 its folder. Prints
+# Every case starts from a copy of the same book: what "as before" means.
+cd "$T/tpl" || die "no book"
+BEFORE=$(snapshot)
+HEAD0=$(git rev-parse HEAD)
+cd "$T" || exit 1
+
+# One case: $1 command, $2 op, $3 N, $4 errno name, $5 its folder. Writes
 # "INJECTED RECORDS LOST DOUBLED VIOLATIONS" to $5.res; problems to stderr.
 one_case() {
 	local cmd=$1 op=$2 n=$3 err_name=$4 w=$5
-	local injected=0 records=0 lost=0 doubled=0 violations=0 sticky=0 rc hit f new old cur got want
+	local injected=0 records=0 lost=0 doubled=0 violations=0 sticky=0 rc hit f got want
 	bad() {
 		violations=$((violations + 1))
 		{
@@ -90,33 +96,26 @@ one_case() {
 	[ "$err_name" = ENOSPC ] && sticky=1
 	cp -a "$T/tpl" "$w"
 	cd "$w" || exit 1
-	local before head0
-	before=$(snapshot)
-	head0=$(git rev-parse HEAD)
 	CRM_FAULT_OP=$op CRM_FAULT_N=$n CRM_FAULT_ERRNO=$err_name CRM_FAULT_STICKY=$sticky \
 		CRM_FAULT_LOG="$w.log" LD_PRELOAD="$SHIM" run_cmd "$cmd" >/dev/null 2>"$w.err"
 	rc=$?
-	hit=$(cut -d' ' -f2 "$w.log" 2>/dev/null)
+	read -r _ hit <"$w.log" 2>/dev/null
 	[ "${hit:-0}" -gt 0 ] && injected=1
 	case $rc in
 	0 | 1) ;;
 	*) bad "exit $rc" ;;
 	esac
 	if [ $rc -ne 0 ]; then
-		[ "$(snapshot)" = "$before" ] || bad "failed (exit $rc) but the book changed"
+		[ "$(snapshot)" = "$BEFORE" ] || bad "failed (exit $rc) but the book changed"
 	else
-		[ "$(git rev-parse HEAD^)" = "$head0" ] || bad "exit 0 without exactly one new commit"
+		[ "$(git rev-parse HEAD^)" = "$HEAD0" ] || bad "exit 0 without exactly one new commit"
+		# Each record the commit changed: its new bytes, or still its old ones.
+		for f in $(git diff --name-only "$HEAD0" HEAD -- customers); do
+			records=$((records + 1))
+			git diff --quiet HEAD -- "$f" || git diff --quiet "$HEAD0" -- "$f" ||
+				bad "$f is neither its old nor its new version"
+		done
 	fi
-	# Each record the command may have changed: its old bytes or HEAD's.
-	for f in $(git diff --name-only "$head0" HEAD -- customers; git ls-files -o --exclude-standard customers); do
-		case ${f##*/} in .*) continue ;; esac # a temporary, not a record
-		records=$((records + 1))
-		[ -f "$f" ] || continue
-		new=$(git rev-parse -q --verify "HEAD:$f")
-		old=$(git rev-parse -q --verify "$head0:$f")
-		cur=$(git hash-object "$f")
-		[ "$cur" = "$new" ] || [ "$cur" = "$old" ] || bad "$f is neither its old nor its new version"
-	done
 	git fsck --no-progress >"$w.fsck" 2>&1 || bad "git fsck: $(head -3 "$w.fsck")"
 	grep -qiE "error|missing|broken|corrupt" "$w.fsck" && bad "git fsck: $(head -3 "$w.fsck")"
 	# The next command finishes whatever was left.
