@@ -230,6 +230,17 @@ static int journal_write(crm_txn *t, const char *const *paths, char *const *tmps
 	return rc;
 }
 
+/* Is `tmp` a temporary of crm_write_temp for `path`: ".NAME." in its folder? */
+static bool is_temp_of(const char *tmp, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *name = path + dir;
+	return !strncmp(tmp, path, dir) && tmp[dir] == '.' &&
+	       !strncmp(tmp + dir + 1, name, strlen(name)) && tmp[dir + 1 + strlen(name)] == '.' &&
+	       !strchr(tmp + dir, '/');
+}
+
 /* Finish the journal (see above); 0 when there was none or it is done. */
 static int journal_finish(crm_book *b, crm_repo *repo)
 {
@@ -249,7 +260,7 @@ static int journal_finish(crm_book *b, crm_repo *repo)
 		const char *path = tmp + tl + 1;
 		size_t pl = strnlen(path, j.len - off - tl - 1);
 		off += tl + 1 + pl + 1;
-		if (off > j.len || !crm_is_record_path(path))
+		if (off > j.len || !crm_is_record_path(path) || !is_temp_of(tmp, path))
 			break;
 		char *tabs = crm_book_abs(b, tmp), *pabs = crm_book_abs(b, path);
 		int match = 0;

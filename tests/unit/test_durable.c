@@ -323,3 +323,17 @@ Test(durable, recover_leaves_the_work_of_a_crm_that_holds_the_lock)
 	crm_book_free(other);
 	crm_book_free(b);
 }
+
+Test(durable, recover_never_renames_a_file_that_is_not_a_temporary_of_the_record)
+{
+	crm_book *b = book_with_record();
+	/* crm.yaml does not look like a temporary of the record: left alone */
+	journal("crm.yaml");
+	cr_assert_eq(crm_txn_recover(b), 0, "%s", crm_error_last());
+	char *t = slurp(REL);
+	cr_assert_str_eq(t, "v1\n");
+	free(t);
+	cr_assert(exists("crm.yaml"));
+	cr_assert_not(exists(".git/crm-txn-pending"));
+	crm_book_free(b);
+}
