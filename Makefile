@@ -24,8 +24,9 @@ E2E_OBJ  := $(E2E_SRC:%.c=$(BUILD)/%.o)
 
 LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm
+FAULT_SO := $(BUILD)/tests/fault/fault.so
 
-.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps
+.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps faults
 
 all: $(CRM)
 
@@ -55,9 +56,21 @@ $(CRM): $(CMD_OBJ) $(LIBCRM)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBCRM)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCRM) $(PKG_LIBS) $(TEST_LIBS) -lm
 
-# The end-to-end tests are one Criterion binary that runs the built crm.
-$(BUILD)/tests/e2e/e2e: $(E2E_OBJ) $(LIBCRM)
+# The end-to-end tests are one Criterion binary that runs the built crm
+# (and the fault shim beside it, for the tests of full and failing disks).
+$(BUILD)/tests/e2e/e2e: $(E2E_OBJ) $(LIBCRM) | $(FAULT_SO)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(E2E_OBJ) $(LIBCRM) $(PKG_LIBS) $(TEST_LIBS) -lm
+
+# fault.so: an LD_PRELOAD shim that fails the Nth write/fsync/rename/open/mkdir
+# (tests/fault/fault.c). Plain flags: it is preloaded into sanitized crm too.
+$(FAULT_SO): tests/fault/fault.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -fPIC -shared -o $@ $< -ldl
+
+# faults: every write, fsync, rename, open and mkdir that follow, add and stage
+# make, failed one at a time (tests/fault/sweep.sh).
+faults: $(CRM) $(FAULT_SO)
+	bash tests/fault/sweep.sh $(abspath $(CRM)) $(abspath $(FAULT_SO))
 
 # deps: install the Debian packages the build and tests need, when missing.
 deps:
@@ -76,6 +89,7 @@ e2e: $(CRM) $(BUILD)/tests/e2e/e2e
 check:
 	@sh tools/deps.sh
 	$(MAKE) unit e2e
+	$(MAKE) faults
 	$(MAKE) sanitize
 	$(MAKE) fuzz-ci
 	$(MAKE) valgrind

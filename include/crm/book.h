@@ -111,6 +111,8 @@ char *crm_book_new_path(crm_date first_contact, const char *id);
  */
 int crm_book_lock(crm_book *b, const char *what);
 void crm_book_unlock(crm_book *b);
+/* Take the lock only if it is free now: 0, or CRM_ELOCKED at once. */
+int crm_book_trylock(crm_book *b, const char *what);
 
 /*
  * Write `len` bytes to `path` atomically: a temporary file in the same
@@ -119,5 +121,24 @@ void crm_book_unlock(crm_book *b);
  * Creates missing parent folders. Refuses (CRM_EFAIL) when path is a symlink.
  */
 int crm_write_atomic(const char *path, const char *data, size_t len);
+
+/*
+ * The two halves of crm_write_atomic, for a writer that must keep the old
+ * file until something else is done (a commit): crm_write_temp writes
+ * `data` to a new temporary file beside `path` (created folders stay),
+ * synced and closed, with the mode of the file it will replace, and gives
+ * its name in *tmp (the caller frees it, and unlinks the file if it gives
+ * up); `path` itself is untouched. crm_replace renames `tmp` over `path`
+ * and syncs the folder. Undoing a crm_write_temp needs no disk space.
+ */
+int crm_write_temp(char **tmp, const char *path, const char *data, size_t len);
+int crm_replace(const char *tmp, const char *path);
+
+/*
+ * crm_write_atomic without the fsyncs, for crm's own notes in .git (the
+ * journal of a commit in flight): whole or absent to any process after a
+ * crash of crm, which is what they guard against, at a fraction of the cost.
+ */
+int crm_write_note(const char *path, const char *data, size_t len);
 
 #endif

@@ -32,6 +32,17 @@ const char *crm_error_last(void);
 int crm_error_code(void);
 void crm_error_clear(void);
 
+/*
+ * Warnings for the end of the command: things the library did that worked
+ * but left something for the user to know or do (a commit made whose git
+ * index could not be updated). The command layer prints them all once, after
+ * the command (main.c), so no command can forget to.
+ */
+void crm_warning_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The warnings added so far, oldest first (borrowed; *n gets the count). */
+const char *const *crm_warnings(size_t *n);
+void crm_warnings_clear(void);
+
 typedef enum { CRM_SEV_ERROR, CRM_SEV_WARNING } crm_severity;
 
 /* One problem in one file: `path:line:col: severity: msg`. line/col 0 = unknown. */

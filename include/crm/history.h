@@ -92,18 +92,51 @@ enum {
  *
  * Afterwards the index entries of `paths` are set to what was committed,
  * as `git add` would (so `git status` is clean for them), other entries
- * untouched. The index comes after the commit, because the commit is what
- * matters: when the index cannot be written (another git holds index.lock
- * for more than ~100 ms) the commit stands and the return is
- * CRM_COMMIT_INDEX_STALE with a message saying so; `git status` then shows
- * those paths as changed until the next `git add`. Callers that only test
- * `rc < 0` for failure treat it as success, which it is.
+ * untouched (crm_repo_index_repair). The index comes after the commit,
+ * because the commit is what matters: when the index cannot be written
+ * (another git holds index.lock for longer than CRM_LOCK_TIMEOUT seconds,
+ * default 5; a full disk) the commit stands and the return is
+ * CRM_COMMIT_INDEX_STALE with a message saying what to do. The paths stay
+ * listed in .git/crm-index-pending until crm_repo_index_repair succeeds, so
+ * the next crm command finishes the job. Callers that only test `rc < 0`
+ * for failure treat it as success, which it is, but must show the message:
+ * until the index is repaired, a plain `git commit` would undo the change.
  *
  * out_oid, when not NULL, receives the new commit's hex id (41 bytes with
  * the NUL); with CRM_COMMIT_NOTHING it receives HEAD's (or "" when unborn).
  */
 int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const char *name,
 		    const char *email, const char *message, char *out_oid);
+
+/*
+ * crm_repo_commit with the new bytes of paths[i] read from the file
+ * srcs[i] (absolute; a temporary beside the record) instead of the working
+ * tree, which is not touched: the caller renames each src over its path
+ * once the commit is made, then calls crm_repo_index_repair. Until then the
+ * working tree holds the old files, so a failure needs no undoing beyond
+ * removing the temporaries. Returns as crm_repo_commit, never
+ * CRM_COMMIT_INDEX_STALE.
+ */
+int crm_repo_commit_from(crm_repo *r, const char *const *paths, const char *const *srcs,
+			 size_t npaths, const char *name, const char *email, const char *message,
+			 char *out_oid);
+
+/*
+ * Bring the index up to date for the paths a commit left listed in
+ * .git/crm-index-pending: an entry is set to HEAD's blob (or removed) only
+ * where the working-tree file equals HEAD's (or both are absent); entries
+ * the user changed since are left to them. Waits up to CRM_LOCK_TIMEOUT
+ * seconds (default 5) for a git holding index.lock when `wait`, else not
+ * at all. 0 when done (or nothing was pending); else the list stays and the
+ * error says why (CRM_ELOCKED for index.lock).
+ */
+int crm_repo_index_repair(crm_repo *r, int wait);
+
+/*
+ * *match = 1 when the file `file` (absolute) holds exactly what HEAD has at
+ * `path` (as git would store it there), else 0.
+ */
+int crm_repo_head_matches(crm_repo *r, const char *path, const char *file, int *match);
 
 /*
  * Who git says I am: user.name and user.email from the repository's config,

@@ -59,13 +59,35 @@ int crm_txn_put(crm_txn *t, const char *path, const char *data, size_t len);
 
 /*
  * Check every changed record (crm_record_check); when one has errors,
- * refuse with CRM_EINVALID and leave them in t->diags. Otherwise write each
- * changed file atomically and commit them in one commit with `message`,
- * authored by `author` (a team member; NULL = "me"). If the commit fails, the
- * files are put back. Returns 0, 1 when nothing changed (no commit), or a
+ * refuse with CRM_EINVALID and leave them in t->diags. Otherwise commit
+ * them in one commit with `message`, authored by `author` (a team member;
+ * NULL = "me"): the new bytes go to temporary files, the commit is made
+ * from those, and only then is each renamed over its record. A commit that
+ * fails leaves every record as it was (removing the temporaries needs no
+ * disk space). Returns 0, 1 when nothing changed (no commit), or a
  * negative error.
+ *
+ * Once the branch has moved the change is saved, and the return is 0 even
+ * when a later step fails: a rename over the record, or git's index (held
+ * by another git's index.lock past CRM_LOCK_TIMEOUT, default 5 s; a full
+ * disk). Then a warning (crm_warning_add) says what is left and how to
+ * finish it, and the next crm command finishes it (crm_txn_recover). Not an
+ * error, because the commit is there: a user or script that retried on a
+ * non-zero exit would log the same follow-up twice.
  */
 int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message);
+
+/*
+ * Finish what a commit killed or failed half-way left behind (see
+ * crm_txn_commit): put in place records whose new version the last commit
+ * has but the working tree does not, remove temporaries of commits that did
+ * not happen, and set git's index entries to HEAD's where a commit could
+ * not (only where the working tree equals HEAD). Cheap when there is
+ * nothing to do (two stat calls). Takes the book lock if it is free; when
+ * another crm holds it, that one is at work and this does nothing. Returns
+ * 0 or an error saying what is left; readers may go on after warning.
+ */
+int crm_txn_recover(crm_book *b);
 
 /*
  * Who "me" is: crm.user in .git/config (set by `crm setup --user`), else the

@@ -144,6 +144,11 @@ int main(int argc, char **argv)
 		crm_index_set_progress(index_progress);
 	optind = 0;
 	int rc = cmd->exec(&ctx, cargc, cargv);
+	size_t nw;
+	const char *const *w = crm_warnings(&nw);
+	for (size_t k = 0; k < nw; k++)
+		cmd_warn("%s", w[k]);
+	crm_warnings_clear();
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = cmd_error("cannot write the output");
 	return rc;

@@ -1,5 +1,6 @@
 /* util.c: what every command shares for talking to the terminal. */
 #include "cmd.h"
+#include "crm/txn.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -150,6 +151,9 @@ int cmd_open_book(crm_ctx *ctx, crm_book **out)
 		return cmd_fail(rc);
 	}
 	crm_diags_free(&d);
+	/* Any command first finishes a commit that an earlier crm left half-done. */
+	if (crm_txn_recover(*out) < 0)
+		cmd_warn("%s", crm_error_last());
 	return 0;
 }
 

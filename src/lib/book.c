@@ -479,7 +479,7 @@ static int lock_timeout(double *out)
 	return 0;
 }
 
-int crm_book_lock(crm_book *b, const char *what)
+static int lock_for(crm_book *b, const char *what, double timeout)
 {
 	if (b->lock_fd >= 0)
 		return 0;
@@ -487,10 +487,6 @@ int crm_book_lock(crm_book *b, const char *what)
 	if (stat(b->gitdir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return crm_error_set(CRM_EFAIL, "%s is not a git repository (no .git folder); "
 				     "run 'git init' there, or 'crm init' for a new book", b->root);
-	double timeout;
-	int rc0 = lock_timeout(&timeout);
-	if (rc0)
-		return rc0;
 	char *path = crm_xasprintf("%s/crm.lock", b->gitdir);
 	/* never follow a link: the lock file would be made or truncated elsewhere */
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
@@ -553,6 +549,18 @@ int crm_book_lock(crm_book *b, const char *what)
 	return 0;
 }
 
+int crm_book_lock(crm_book *b, const char *what)
+{
+	double timeout;
+	int rc = lock_timeout(&timeout);
+	return rc ? rc : lock_for(b, what, timeout);
+}
+
+int crm_book_trylock(crm_book *b, const char *what)
+{
+	return lock_for(b, what, 0);
+}
+
 void crm_book_unlock(crm_book *b)
 {
 	if (b->lock_fd >= 0) {
@@ -582,10 +590,11 @@ static int mkdirs(const char *dir)
 	return rc;
 }
 
-int crm_write_atomic(const char *path, const char *data, size_t len)
+static int write_temp(char **tmp_out, const char *path, const char *data, size_t len, bool sync)
 {
 	struct stat st;
 	mode_t mode = 0644;
+	*tmp_out = NULL;
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode))
 			return crm_error_set(CRM_EFAIL, "%s is a symbolic link; crm never writes through "
@@ -612,36 +621,77 @@ int crm_write_atomic(const char *path, const char *data, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
 			rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
 			close(fd);
-			unlink(tmp);
 			goto done;
 		}
 		off += (size_t)w;
 	}
-	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || (sync && fsync(fd) != 0)) {
 		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
 		close(fd);
-		unlink(tmp);
 		goto done;
 	}
-	if (close(fd) != 0) {
+	if (close(fd) != 0)
 		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
+done:
+	if (rc && fd >= 0)
 		unlink(tmp);
-		goto done;
+	if (rc)
+		free(tmp);
+	else
+		*tmp_out = tmp;
+	free(dir);
+	return rc;
+}
+
+int crm_replace(const char *tmp, const char *path)
+{
+	if (rename(tmp, path) != 0)
+		return crm_error_errno(CRM_EIO, "cannot replace %s", path);
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? crm_xstrndup(path, (size_t)(slash - path)) : crm_xstrdup(".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd); /* the rename is done either way; this only hastens it to disk */
+		close(dfd);
 	}
+	free(dir);
+	return 0;
+}
+
+/* write_temp's body; `sync` false skips the fsync. */
+static int write_temp(char **tmp_out, const char *path, const char *data, size_t len, bool sync);
+
+int crm_write_temp(char **tmp_out, const char *path, const char *data, size_t len)
+{
+	return write_temp(tmp_out, path, data, len, true);
+}
+
+int crm_write_note(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL;
+	int rc = write_temp(&tmp, path, data, len, false);
+	if (rc)
+		return rc;
 	if (rename(tmp, path) != 0) {
 		rc = crm_error_errno(CRM_EIO, "cannot replace %s", path);
 		unlink(tmp);
-		goto done;
 	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-done:
 	free(tmp);
-	free(dir);
+	return rc;
+}
+
+int crm_write_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL;
+	int rc = crm_write_temp(&tmp, path, data, len);
+	if (rc)
+		return rc;
+	if ((rc = crm_replace(tmp, path)))
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }

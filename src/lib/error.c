@@ -57,6 +57,35 @@ void crm_error_clear(void)
 	last_code = 0;
 }
 
+static char **warnings;
+static size_t nwarnings;
+
+void crm_warning_add(const char *fmt, ...)
+{
+	crm_buf b = CRM_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	crm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	warnings = crm_xrealloc(warnings, (nwarnings + 1) * sizeof *warnings);
+	warnings[nwarnings++] = crm_buf_detach(&b);
+}
+
+const char *const *crm_warnings(size_t *n)
+{
+	*n = nwarnings;
+	return (const char *const *)warnings;
+}
+
+void crm_warnings_clear(void)
+{
+	for (size_t i = 0; i < nwarnings; i++)
+		free(warnings[i]);
+	free(warnings);
+	warnings = NULL;
+	nwarnings = 0;
+}
+
 void crm_diags_vadd(crm_diags *d, const char *path, int line, int col, crm_severity sev,
 		    const char *fmt, va_list ap)
 {

@@ -8,6 +8,7 @@
  * else in between is never lost: we rebuild on top of it and try again.
  */
 #include "crm/history.h"
+#include "crm/book.h"
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/ident.h"
@@ -393,6 +394,7 @@ int crm_repo_config_set(crm_repo *r, const char *key, const char *value)
 /* One path to commit, as the working tree has it. */
 struct change {
 	const char *path; /* borrowed from the caller */
+	const char *src;  /* absolute file holding the new bytes; NULL: the working tree's */
 	int present;      /* the file exists (else: remove it) */
 	git_oid id;       /* its blob, when present */
 	git_filemode_t mode;
@@ -494,13 +496,16 @@ static int path_may_filter(git_repository *repo, const char *path)
  */
 static int read_workdir(git_repository *repo, struct change *c, int filtered)
 {
-	char *full = crm_xasprintf("%s%s", git_repository_workdir(repo), c->path);
+	char *full = c->src ? crm_xstrdup(c->src)
+			    : crm_xasprintf("%s%s", git_repository_workdir(repo), c->path);
 	crm_buf bytes = CRM_BUF_INIT;
+	git_filter_list *fl = NULL;
+	git_buf clean = GIT_BUF_INIT;
 	struct stat st;
 	int rc = 0;
 
 	if (lstat(full, &st) < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
+		if (!c->src && (errno == ENOENT || errno == ENOTDIR))
 			c->present = 0;
 		else
 			rc = crm_error_errno(CRM_EIO, "%s", full);
@@ -514,8 +519,21 @@ static int read_workdir(git_repository *repo, struct change *c, int filtered)
 		rc = crm_error_set(CRM_EINVALID, "%s: not a regular file", c->path);
 		goto done;
 	}
-	if (filtered && !S_ISLNK(st.st_mode)) {
+	if (filtered && !S_ISLNK(st.st_mode) && !c->src) {
 		rc = git_blob_create_from_workdir(&c->id, repo, c->path);
+	} else if (filtered && !S_ISLNK(st.st_mode)) {
+		/* another file's bytes, filtered as the path they are for */
+		if ((rc = crm_buf_read_file(&bytes, full)) < 0)
+			goto done;
+		rc = git_filter_list_load(&fl, repo, NULL, c->path, GIT_FILTER_TO_ODB,
+					  GIT_FILTER_DEFAULT);
+		if (rc == 0 && fl)
+			rc = git_filter_list_apply_to_buffer(&clean, fl, bytes.ptr ? bytes.ptr : "",
+							     bytes.len);
+		if (rc == 0)
+			rc = fl ? git_blob_create_from_buffer(&c->id, repo, clean.ptr, clean.size)
+				: git_blob_create_from_buffer(&c->id, repo,
+							      bytes.ptr ? bytes.ptr : "", bytes.len);
 	} else {
 		if (S_ISLNK(st.st_mode)) { /* a link's blob is where it points */
 			crm_buf_grow(&bytes, (size_t)st.st_size + 1);
@@ -538,6 +556,8 @@ static int read_workdir(git_repository *repo, struct change *c, int filtered)
 	c->present = 1;
 	c->st = st;
 done:
+	git_filter_list_free(fl);
+	git_buf_dispose(&clean);
 	crm_buf_free(&bytes);
 	free(full);
 	return rc;
@@ -979,7 +999,7 @@ static int index_rebuild(crm_buf *out, const crm_buf *in, const struct change *v
  * `git add`/`git rm --cached` of the changed paths, under index.lock:
  * 0, INDEX_FALLBACK (nothing done, lock released), or an error.
  */
-static int index_patch(git_repository *repo, const struct change *v, size_t n)
+static int index_patch(git_repository *repo, const struct change *v, size_t n, double wait)
 {
 	char *path = crm_xasprintf("%sindex", git_repository_path(repo));
 	char *lock = crm_xasprintf("%s.lock", path);
@@ -988,20 +1008,21 @@ static int index_patch(git_repository *repo, const struct change *v, size_t n)
 	size_t done_len = 0;
 	int rc = 0, have = 1;
 
-	/* git holds index.lock for milliseconds; wait a little before giving up. */
+	/* git holds index.lock for milliseconds, but a `git commit` holds it
+	 * while its editor is open: wait `wait` seconds before giving up. */
 	int fd = -1;
-	for (int attempt = 0; attempt < 10; attempt++) {
+	for (long waited = 0;; waited += 20) {
 		fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0 || errno != EEXIST)
+		if (fd >= 0 || errno != EEXIST || waited >= wait * 1000)
 			break;
-		pause_ms(10);
+		pause_ms(20);
 	}
 	int locked = fd >= 0;
 	if (fd < 0) {
-		rc = errno == EEXIST ? crm_error_set(CRM_ELOCKED, "%s exists: another git is "
+		rc = errno == EEXIST ? crm_error_set(CRM_ELOCKED, "%s exists: a git command is "
 								  "running, or one crashed",
 						     lock)
-				     : crm_error_errno(CRM_EIO, "%s", lock);
+				     : crm_error_errno(CRM_EIO, "cannot lock %s", lock);
 		goto done;
 	}
 	if (stat(path, &st) < 0) {
@@ -1099,17 +1120,255 @@ static int explain_ref_lock(git_repository *repo)
 	return rc;
 }
 
-int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const char *name,
-		    const char *email, const char *message, char *out_oid)
+/* ---- the index left to bring up to date ---- */
+
+/*
+ * .git/crm-index-pending lists, one a line, the paths whose index entries a
+ * commit has still to set. It is written before the branch moves and
+ * removed once the index is written, so a commit whose index update failed
+ * (index.lock held, disk full) or that was killed half-way is finished by
+ * the next crm command (crm_repo_index_repair), instead of a later plain
+ * `git commit` taking the old staged version back into HEAD.
+ */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *pending_file(git_repository *repo)
+{
+	return crm_xasprintf("%scrm-index-pending", git_repository_path(repo));
+}
+
+/* Add `paths` to the pending list (sorted, unique). */
+static int pending_add(git_repository *repo, const char *const *paths, size_t n)
+{
+	char *file = pending_file(repo);
+	crm_buf b = CRM_BUF_INIT, out = CRM_BUF_INIT;
+	char **v = NULL;
+	size_t nv = 0;
+	int rc = crm_buf_read_file(&b, file);
+	if (rc < 0 && rc != CRM_ENOTFOUND)
+		goto done;
+	for (char *s = b.ptr, *e; s && s < b.ptr + b.len; s = e + 1) {
+		if (!(e = memchr(s, '\n', (size_t)(b.ptr + b.len - s))))
+			break;
+		v = crm_xrealloc(v, (nv + n + 1) * sizeof *v);
+		v[nv++] = crm_xstrndup(s, (size_t)(e - s));
+	}
+	v = crm_xrealloc(v, (nv + n + 1) * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[nv++] = crm_xstrdup(paths[i]);
+	qsort(v, nv, sizeof *v, cmp_str);
+	for (size_t i = 0; i < nv; i++)
+		if (*v[i] && (i == 0 || strcmp(v[i - 1], v[i])))
+			crm_buf_printf(&out, "%s\n", v[i]);
+	rc = crm_write_note(file, out.ptr ? out.ptr : "", out.len);
+done:
+	for (size_t i = 0; i < nv; i++)
+		free(v[i]);
+	free(v);
+	crm_buf_free(&b);
+	crm_buf_free(&out);
+	free(file);
+	return rc;
+}
+
+/* The blob of the file `file` as git would store it at `path`. */
+static int hash_file(git_oid *out, git_repository *repo, const char *path, const char *file,
+		     const struct stat *st)
+{
+	crm_buf bytes = CRM_BUF_INIT;
+	int rc;
+	if (S_ISLNK(st->st_mode)) {
+		crm_buf_grow(&bytes, (size_t)st->st_size + 1);
+		ssize_t n = readlink(file, bytes.ptr, (size_t)st->st_size + 1);
+		if (n < 0 || n > st->st_size) {
+			crm_buf_free(&bytes);
+			return crm_error_errno(CRM_EIO, "%s", file);
+		}
+		bytes.len = (size_t)n;
+	} else if (repo_may_filter(repo) || path_may_filter(repo, path)) {
+		if ((rc = git_repository_hashfile(out, repo, file, GIT_OBJECT_BLOB, path)) < 0)
+			return git_fail(rc, "cannot read %s", file);
+		return 0;
+	} else if ((rc = crm_buf_read_file(&bytes, file)) < 0) {
+		crm_buf_free(&bytes);
+		return rc;
+	}
+	rc = git_odb_hash(out, bytes.ptr ? bytes.ptr : "", bytes.len, GIT_OBJECT_BLOB);
+	crm_buf_free(&bytes);
+	return rc < 0 ? git_fail(rc, "cannot hash %s", file) : 0;
+}
+
+/*
+ * What HEAD has at `path`: *found, its blob and mode. An unborn HEAD has
+ * nothing.
+ */
+static int head_entry(git_repository *repo, const char *path, int *found, git_oid *id,
+		      git_filemode_t *mode)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	git_oid head;
+	git_commit *c = NULL;
+	*found = 0;
+	int rc = git_reference_name_to_id(&head, repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return 0;
+	if (rc < 0 || (rc = git_commit_lookup(&c, repo, &head)) < 0 ||
+	    (rc = git_commit_tree(&tree, c)) < 0) {
+		rc = git_fail(rc, "cannot read HEAD");
+		goto done;
+	}
+	rc = git_tree_entry_bypath(&e, tree, path);
+	if (rc == GIT_ENOTFOUND) {
+		rc = 0;
+	} else if (rc < 0) {
+		rc = git_fail(rc, "cannot read %s at HEAD", path);
+	} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		*found = 1;
+		git_oid_cpy(id, git_tree_entry_id(e));
+		*mode = git_tree_entry_filemode(e);
+	}
+done:
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
+int crm_repo_head_matches(crm_repo *r, const char *path, const char *file, int *match)
+{
+	git_oid head, id;
+	git_filemode_t mode;
+	struct stat st;
+	int found, rc;
+	*match = 0;
+	if ((rc = check_path(path)) < 0 ||
+	    (rc = head_entry(r->git, path, &found, &head, &mode)) < 0)
+		return rc;
+	if (lstat(file, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : crm_error_errno(CRM_EIO, "%s", file);
+	if (!found)
+		return 0;
+	if ((rc = hash_file(&id, r->git, path, file, &st)) < 0)
+		return rc;
+	*match = git_oid_equal(&id, &head);
+	return 0;
+}
+
+/* How long to wait for a git that holds index.lock: CRM_LOCK_TIMEOUT
+ * seconds when it is a sane number, else 5. */
+static double index_wait(void)
+{
+	const char *env = getenv("CRM_LOCK_TIMEOUT");
+	char *end;
+	double w = env && *env ? strtod(env, &end) : -1;
+	if (!env || !*env || *end || !(w >= 0 && w <= 3600))
+		return 5;
+	return w;
+}
+
+int crm_repo_index_repair(crm_repo *r, int wait)
+{
+	git_repository *repo = r->git;
+	char *file = pending_file(repo);
+	crm_buf b = CRM_BUF_INIT;
+	struct change *v = NULL;
+	size_t n = 0;
+	crm_buf names = CRM_BUF_INIT;
+	int rc = crm_buf_read_file(&b, file);
+	if (rc < 0) {
+		if (rc == CRM_ENOTFOUND)
+			rc = 0;
+		goto done;
+	}
+	const char *wd = git_repository_workdir(repo);
+	for (char *s = b.ptr, *e; s && s < b.ptr + b.len; s = e + 1) {
+		if (!(e = memchr(s, '\n', (size_t)(b.ptr + b.len - s))))
+			break;
+		*e = '\0';
+		if (!*s || check_path(s) < 0)
+			continue;
+		/* Only where the working tree holds what HEAD has: anything
+		 * else is the user's change, and the index stays theirs. */
+		struct change c = {.path = s};
+		int found;
+		git_filemode_t mode = GIT_FILEMODE_BLOB;
+		git_oid head;
+		char *full = crm_xasprintf("%s%s", wd, s);
+		if ((rc = head_entry(repo, s, &found, &head, &mode)) < 0) {
+			free(full);
+			goto done;
+		}
+		if (lstat(full, &c.st) < 0) {
+			c.present = 0;
+			if (found) {
+				free(full);
+				continue;
+			}
+		} else {
+			git_oid id;
+			if (!found || hash_file(&id, repo, s, full, &c.st) < 0 ||
+			    !git_oid_equal(&id, &head)) {
+				free(full);
+				continue;
+			}
+			c.present = 1;
+			c.id = head;
+			c.mode = mode;
+		}
+		free(full);
+		v = crm_xrealloc(v, (n + 1) * sizeof *v);
+		v[n++] = c;
+		crm_buf_printf(&names, "%s%s", names.len ? ", " : "", s);
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_change);
+	rc = n ? index_patch(repo, v, n, wait ? index_wait() : 0) : 0;
+	if (rc == INDEX_FALLBACK)
+		rc = update_index(repo, v, n);
+	if (rc < 0) {
+		int locked = rc == CRM_ELOCKED;
+		char *why = crm_xstrdup(crm_error_last());
+		rc = crm_error_set(rc, "git's index is behind the last commit for %s (%s); %s"
+				       "then run any crm command (such as 'crm status') to bring it up "
+				       "to date; until then a plain 'git commit' would undo that change",
+				   crm_buf_cstr(&names), why,
+				   locked ? "if no git command is running, remove .git/index.lock, "
+					  : "fix that, ");
+		free(why);
+	}
+	if (rc == 0 && unlink(file) < 0 && errno != ENOENT)
+		rc = crm_error_errno(CRM_EIO, "cannot remove %s", file);
+done:
+	crm_buf_free(&names);
+	crm_buf_free(&b);
+	free(v);
+	free(file);
+	return rc;
+}
+
+/* Does the branch that HEAD names point at `id` now? */
+static int head_is(git_repository *repo, const git_oid *id)
+{
+	git_oid now;
+	return git_reference_name_to_id(&now, repo, "HEAD") == 0 && git_oid_equal(&now, id);
+}
+
+static int commit_paths(crm_repo *r, const char *const *paths, const char *const *srcs,
+			size_t npaths, const char *name, const char *email, const char *message,
+			char *out_oid)
 {
 	git_repository *repo = r->git;
 	git_signature *author = NULL, *committer = NULL;
 	git_buf msg = GIT_BUF_INIT;
 	struct change *v = NULL;
-	char *cfg_name = NULL, *cfg_email = NULL;
+	char *cfg_name = NULL, *cfg_email = NULL, *pending = NULL;
 	git_oid id;
 	size_t n = 0;
-	int rc, unborn = 0;
+	int rc, unborn = 0, had_pending = 1;
 
 	if (out_oid)
 		out_oid[0] = '\0';
@@ -1141,6 +1400,7 @@ int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const 
 		if ((rc = check_path(paths[i])) < 0)
 			goto done;
 		v[i].path = paths[i];
+		v[i].src = srcs ? srcs[i] : NULL;
 	}
 	qsort(v, npaths, sizeof *v, cmp_change);
 	for (size_t i = 0; i < npaths; i++) /* drop repeats */
@@ -1151,45 +1411,71 @@ int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const 
 		if ((rc = read_workdir(repo, &v[i],
 				       repo_filters || path_may_filter(repo, v[i].path))) < 0)
 			goto done;
+	/* Before the branch moves: whatever happens next, the next crm
+	 * command knows which index entries may be behind. */
+	pending = pending_file(repo);
+	had_pending = access(pending, F_OK) == 0;
+	if (n && (rc = pending_add(repo, paths, npaths)) < 0)
+		goto done;
+	memset(&id, 0, sizeof id);
 
 	for (int attempt = 1;; attempt++) {
 		rc = try_commit(repo, v, n, author, committer, msg.ptr, &id, &unborn);
 		if (rc != RETRY)
 			break;
 		if (attempt == COMMIT_ATTEMPTS) {
-			if (crm_error_code() == CRM_ELOCKED) { /* e.g. a stale .lock file */
+			if (crm_error_code() == CRM_ELOCKED) /* e.g. a stale .lock file */
 				rc = explain_ref_lock(repo);
-				goto done;
-			}
-			rc = crm_error_set(CRM_ECONFLICT, "HEAD keeps moving: another process is "
-							  "committing; try again");
-			goto done;
+			else
+				rc = crm_error_set(CRM_ECONFLICT, "HEAD keeps moving: another process "
+								  "is committing; try again");
+			break;
 		}
 		/* Let the other writer finish; spread the retries of several. */
 		pause_ms(attempt + (long)(getpid() % 5));
 	}
-	if (rc < 0)
+	/* A ref update can fail after the ref file is in place (a later step
+	 * of libgit2's): what counts is where the branch points. */
+	if (rc < 0 && !git_oid_is_zero(&id) && head_is(repo, &id))
+		rc = CRM_COMMIT_DONE;
+	if (rc < 0) {
+		if (!had_pending) /* nothing committed: nothing to catch up */
+			unlink(pending);
 		goto done;
+	}
 	if (out_oid && !(rc == CRM_COMMIT_NOTHING && unborn))
 		git_oid_tostr(out_oid, GIT_OID_HEXSZ + 1, &id);
-	int irc = index_patch(repo, v, n);
-	if (irc == INDEX_FALLBACK)
-		irc = update_index(repo, v, n);
-	if (irc < 0 && rc == CRM_COMMIT_DONE) {
-		char *why = crm_xstrdup(crm_error_last());
-		crm_error_set(irc, "committed, but could not update the index (git status may "
-				   "show the committed files as changed until the next git add): %s",
-			      why);
-		free(why);
-		rc = CRM_COMMIT_INDEX_STALE;
-	}
 done:
 	git_signature_free(author);
 	git_signature_free(committer);
 	git_buf_dispose(&msg);
 	free(cfg_name);
 	free(cfg_email);
+	free(pending);
 	free(v);
+	return rc;
+}
+
+int crm_repo_commit_from(crm_repo *r, const char *const *paths, const char *const *srcs,
+			 size_t npaths, const char *name, const char *email, const char *message,
+			 char *out_oid)
+{
+	return commit_paths(r, paths, srcs, npaths, name, email, message, out_oid);
+}
+
+int crm_repo_commit(crm_repo *r, const char *const *paths, size_t npaths, const char *name,
+		    const char *email, const char *message, char *out_oid)
+{
+	int rc = commit_paths(r, paths, NULL, npaths, name, email, message, out_oid);
+	if (rc < 0)
+		return rc;
+	int irc = crm_repo_index_repair(r, 1);
+	if (irc < 0 && rc == CRM_COMMIT_DONE) {
+		char *why = crm_xstrdup(crm_error_last());
+		crm_error_set(irc, "%s", why);
+		free(why);
+		rc = CRM_COMMIT_INDEX_STALE;
+	}
 	return rc;
 }
 

@@ -17,6 +17,8 @@ struct crm_txn_file {
 	size_t len, orig_len;
 };
 
+static int journal_finish(crm_book *b, crm_repo *repo);
+
 int crm_txn_begin(crm_txn **out, crm_book *b, const char *what)
 {
 	crm_txn *t = crm_xcalloc(1, sizeof *t);
@@ -28,6 +30,13 @@ int crm_txn_begin(crm_txn **out, crm_book *b, const char *what)
 	rc = crm_book_lock(b, what);
 	if (rc)
 		goto fail;
+	/* A commit left half-done is finished before this one reads: a record
+	 * whose new version is still a temporary would be changed from its
+	 * old one, and the next commit would undo the last. */
+	if ((rc = journal_finish(b, t->repo)))
+		goto fail;
+	if (crm_repo_index_repair(t->repo, 1) < 0)
+		crm_warning_add("%s", crm_error_last());
 	*out = t;
 	return 0;
 fail:
@@ -185,19 +194,6 @@ int crm_txn_put(crm_txn *t, const char *path, const char *data, size_t len)
 	return 0;
 }
 
-/* Put the other files back as they were; only the first `n` were written. */
-static void rollback_files(crm_txn *t, size_t n)
-{
-	for (size_t i = 0; i < n && i < t->nfiles; i++) {
-		char *abs = crm_book_abs(t->book, t->files[i].path);
-		if (t->files[i].orig)
-			crm_write_atomic(abs, t->files[i].orig, t->files[i].orig_len);
-		else
-			unlink(abs);
-		free(abs);
-	}
-}
-
 int crm_whoami(const crm_member **out, crm_book *b, crm_repo *repo)
 {
 	char *user = NULL, *name = NULL, *email = NULL;
@@ -256,17 +252,144 @@ static bool already_invalid(crm_txn *t, const crm_record *r, crm_diags *diags)
 	return bad;
 }
 
-/* Put the files back as they were before the failed commit. */
-static void rollback(crm_txn *t, size_t written)
+/*
+ * The journal of a commit in flight, .git/crm-txn-pending: for each record,
+ * the temporary file holding its new bytes and the record's path, both
+ * book-relative, each ending in a NUL. It exists from before the branch
+ * moves until every temporary is renamed over its record, so that a crm
+ * killed (or refused a rename) in between is finished by the next one:
+ * crm_txn_recover renames a temporary whose bytes HEAD has, and removes one
+ * that HEAD does not (that commit never happened).
+ */
+static char *journal_path(const crm_book *b)
 {
-	for (size_t i = 0; i < written && i < t->nrecords; i++) {
+	return crm_xasprintf("%s/crm-txn-pending", b->gitdir);
+}
+
+static int journal_write(crm_txn *t, const char *const *paths, char *const *tmps, size_t n)
+{
+	crm_buf j = CRM_BUF_INIT;
+	size_t rootlen = strlen(t->book->root);
+	for (size_t i = 0; i < n; i++) {
+		const char *tmp = tmps[i] + rootlen;
+		while (*tmp == '/')
+			tmp++;
+		crm_buf_put(&j, tmp, strlen(tmp) + 1);
+		crm_buf_put(&j, paths[i], strlen(paths[i]) + 1);
+	}
+	char *file = journal_path(t->book);
+	int rc = crm_write_note(file, j.ptr ? j.ptr : "", j.len);
+	free(file);
+	crm_buf_free(&j);
+	return rc;
+}
+
+/* Is `tmp` a temporary of crm_write_temp for `path`: ".NAME." in its folder? */
+static bool is_temp_of(const char *tmp, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *name = path + dir;
+	return !strncmp(tmp, path, dir) && tmp[dir] == '.' &&
+	       !strncmp(tmp + dir + 1, name, strlen(name)) && tmp[dir + 1 + strlen(name)] == '.' &&
+	       !strchr(tmp + dir, '/');
+}
+
+/* Finish the journal (see above); 0 when there was none or it is done. */
+static int journal_finish(crm_book *b, crm_repo *repo)
+{
+	char *file = journal_path(b);
+	crm_buf j = CRM_BUF_INIT;
+	int rc = crm_buf_read_file(&j, file);
+	if (rc < 0) {
+		if (rc == CRM_ENOTFOUND)
+			rc = 0;
+		goto done;
+	}
+	for (size_t off = 0; off < j.len;) {
+		const char *tmp = j.ptr + off;
+		size_t tl = strnlen(tmp, j.len - off);
+		if (off + tl + 1 >= j.len)
+			break; /* torn: a journal is written whole, so this is not ours */
+		const char *path = tmp + tl + 1;
+		size_t pl = strnlen(path, j.len - off - tl - 1);
+		off += tl + 1 + pl + 1;
+		if (off > j.len || !crm_is_record_path(path) || !is_temp_of(tmp, path))
+			break;
+		char *tabs = crm_book_abs(b, tmp), *pabs = crm_book_abs(b, path);
+		int match = 0;
+		if (access(tabs, F_OK) == 0) {
+			rc = crm_repo_head_matches(repo, path, tabs, &match);
+			if (rc == 0 && match)
+				rc = crm_replace(tabs, pabs);
+			else if (rc == 0)
+				unlink(tabs);
+		}
+		free(tabs);
+		free(pabs);
+		if (rc < 0) {
+			char *why = crm_xstrdup(crm_error_last());
+			rc = crm_error_set(rc, "%s: the last commit has a newer version than the file, "
+					       "which crm could not put in place (%s); fix that, then "
+					       "run any crm command to finish", path, why);
+			free(why);
+			goto done;
+		}
+	}
+	if (unlink(file) < 0 && errno != ENOENT)
+		rc = crm_error_errno(CRM_EIO, "cannot remove %s", file);
+done:
+	crm_buf_free(&j);
+	free(file);
+	return rc;
+}
+
+int crm_txn_recover(crm_book *b)
+{
+	char *j = journal_path(b), *ip = crm_xasprintf("%s/crm-index-pending", b->gitdir);
+	int todo = access(j, F_OK) == 0 || access(ip, F_OK) == 0;
+	free(j);
+	free(ip);
+	if (!todo)
+		return 0;
+	int had_lock = b->lock_fd >= 0;
+	/* A crm at work holds the lock, and finishes its own commit. */
+	if (!had_lock && crm_book_trylock(b, "recover") != 0) {
+		crm_error_clear();
+		return 0;
+	}
+	crm_repo *repo = NULL;
+	int rc = crm_repo_open(&repo, b->root);
+	if (rc == 0)
+		rc = journal_finish(b, repo);
+	if (rc == 0)
+		rc = crm_repo_index_repair(repo, 0);
+	crm_repo_free(repo);
+	if (!had_lock)
+		crm_book_unlock(b);
+	return rc;
+}
+
+/* Remove the temporaries of a commit that did not happen, and the folders
+ * made for new records, when they are empty. */
+static void discard(crm_txn *t, char **tmps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unlink(tmps[i]);
+		free(tmps[i]);
+		tmps[i] = NULL;
+	}
+	for (size_t i = 0; i < t->nrecords; i++) {
 		crm_record *r = t->records[i];
-		char *abs = crm_book_abs(t->book, r->path);
 		if (r->orig)
-			crm_write_atomic(abs, r->orig, r->orig_len);
-		else
-			unlink(abs);
-		free(abs);
+			continue;
+		char *dir = crm_book_abs(t->book, r->path);
+		for (char *slash; (slash = strrchr(dir, '/')) && slash > dir;) {
+			*slash = '\0';
+			if (strlen(dir) <= strlen(t->book->root) + strlen("/customers") || rmdir(dir) < 0)
+				break;
+		}
+		free(dir);
 	}
 }
 
@@ -306,35 +429,36 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		if (rc)
 			return rc;
 	}
-	size_t npaths = 0, written = 0;
+	size_t npaths = 0;
 	const char **paths = crm_xcalloc(t->nrecords + t->nfiles + 1, sizeof *paths);
-	for (size_t i = 0; i < t->nrecords; i++, written++) {
+	char **tmps = crm_xcalloc(t->nrecords + t->nfiles + 1, sizeof *tmps);
+	char *email = NULL, oid[41] = "";
+	/* New bytes go to temporaries; the records stay as they are until the
+	 * commit is made, so undoing a failure needs no disk space. */
+	for (size_t i = 0; i < t->nrecords; i++) {
 		crm_record *r = t->records[i];
 		if (!crm_record_changed(r))
 			continue;
 		char *abs = crm_book_abs(t->book, r->path);
-		rc = crm_write_atomic(abs, r->doc->src, r->doc->len);
+		rc = crm_write_temp(&tmps[npaths], abs, r->doc->src, r->doc->len);
 		free(abs);
-		if (rc) {
-			rollback(t, written);
-			goto done;
-		}
+		if (rc)
+			goto undo;
 		paths[npaths++] = r->path;
 	}
-	size_t fwritten = 0;
-	for (; fwritten < t->nfiles; fwritten++) {
-		struct crm_txn_file *f = &t->files[fwritten];
+	/* files that are not records (crm.yaml for handover) go the same way */
+	for (size_t i = 0; i < t->nfiles; i++) {
+		struct crm_txn_file *f = &t->files[i];
 		char *abs = crm_book_abs(t->book, f->path);
-		rc = crm_write_atomic(abs, f->data, f->len);
+		rc = crm_write_temp(&tmps[npaths], abs, f->data, f->len);
 		free(abs);
-		if (rc) {
-			rollback_files(t, fwritten);
-			rollback(t, written);
-			goto done;
-		}
+		if (rc)
+			goto undo;
 		paths[npaths++] = f->path;
 	}
-	char *email = author->email && *author->email ? crm_xstrdup(author->email) : NULL;
+	if ((rc = journal_write(t, paths, tmps, npaths)))
+		goto undo;
+	email = author->email && *author->email ? crm_xstrdup(author->email) : NULL;
 	if (!email) {
 		char *n = NULL;
 		crm_repo_identity(t->repo, &n, &email);
@@ -342,22 +466,46 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		if (!email)
 			email = crm_xasprintf("%s@crm", author->id);
 	}
-	rc = crm_repo_commit(t->repo, paths, npaths, author->name, email, message, NULL);
-	free(email);
-	if (rc < 0) {
-		/* restore the files; what the command wrote must not stay uncommitted */
-		const char *msg = crm_error_last();
-		char *keepmsg = crm_xstrdup(msg);
-		rollback_files(t, fwritten);
-		rollback(t, written);
-		crm_error_set(rc, "%s", keepmsg);
-		free(keepmsg);
-	} else {
-		rc = 0;
-		/* the index learns of the change now, not at the next read */
-		crm_index_touch(t->book, paths, npaths);
+	rc = crm_repo_commit_from(t->repo, paths, (const char *const *)tmps, npaths, author->name,
+				  email, message, oid);
+	if (rc < 0)
+		goto undo;
+	/* Committed: from here on the change is saved, whatever fails. */
+	for (size_t i = 0; i < npaths; i++) {
+		char *abs = crm_book_abs(t->book, paths[i]);
+		int e = crm_replace(tmps[i], abs);
+		free(abs);
+		if (e) {
+			crm_warning_add("committed as %.7s, but %s (its new version waits in %s); "
+					"run any crm command (such as 'crm status') to put it in place",
+					oid, crm_error_last(), tmps[i] + strlen(t->book->root) + 1);
+			rc = 0;
+			goto done;
+		}
 	}
+	char *jf = journal_path(t->book);
+	unlink(jf);
+	free(jf);
+	if (crm_repo_index_repair(t->repo, 1) < 0)
+		crm_warning_add("committed as %.7s, but %s", oid, crm_error_last());
+	/* the index learns of the change now, not at the next read */
+	crm_index_touch(t->book, paths, npaths);
+	rc = 0;
+	goto done;
+undo: {
+	char *why = crm_xstrdup(crm_error_last());
+	discard(t, tmps, npaths);
+	char *journal = journal_path(t->book);
+	unlink(journal);
+	free(journal);
+	crm_error_set(rc, "%s; nothing was committed and the records are as they were", why);
+	free(why);
+}
 done:
+	for (size_t i = 0; i < npaths; i++)
+		free(tmps[i]);
+	free(tmps);
+	free(email);
 	free(paths);
 	return rc;
 }
