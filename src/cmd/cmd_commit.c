@@ -6,6 +6,7 @@
 
 #include "crm/buf.h"
 #include "crm/history.h"
+#include "crm/journal.h"
 #include "crm/pending.h"
 #include "crm/record.h"
 #include "crm/txn.h"
@@ -94,6 +95,9 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	/* from checking to committing, no other crm may change a record */
 	if (!e)
 		e = crm_book_lock(b, "commit");
+	bool recovered; /* a change cut short by a killed crm is no hand edit */
+	if (!e)
+		e = crm_journal_recover(b, repo, &recovered);
 	if (!e)
 		e = crm_pending_scan(&v, &n, b, repo);
 	if (e) {

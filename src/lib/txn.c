@@ -1,6 +1,7 @@
 #include "crm/txn.h"
 #include "crm/buf.h"
 #include "crm/history.h"
+#include "crm/journal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,10 @@ int crm_txn_begin(crm_txn **out, crm_book *b, const char *what)
 	if (rc)
 		goto fail;
 	rc = crm_book_lock(b, what);
+	if (rc)
+		goto fail;
+	bool recovered; /* a crm killed mid-change: finish or undo it first */
+	rc = crm_journal_recover(b, t->repo, &recovered);
 	if (rc)
 		goto fail;
 	*out = t;
@@ -235,8 +240,19 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		if (rc)
 			return rc;
 	}
-	size_t npaths = 0, written = 0;
+	size_t npaths = 0, written = 0, nj = 0;
 	const char **paths = crm_xcalloc(t->nrecords + 1, sizeof *paths);
+	/* say what is about to change, so that a kill from here on is undone */
+	crm_journal_entry *jv = crm_xcalloc(t->nrecords + 1, sizeof *jv);
+	for (size_t i = 0; i < t->nrecords; i++) {
+		crm_record *r = t->records[i];
+		if (crm_record_changed(r))
+			jv[nj++] = (crm_journal_entry){r->path, r->orig, r->orig_len, r->doc->src, r->doc->len};
+	}
+	rc = crm_journal_write(t->book, jv, nj);
+	free(jv);
+	if (rc)
+		goto done;
 	for (size_t i = 0; i < t->nrecords; i++, written++) {
 		crm_record *r = t->records[i];
 		if (!crm_record_changed(r))
@@ -268,6 +284,9 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		crm_error_set(rc, "%s", keepmsg);
 		free(keepmsg);
 	} else {
+		/* a stale index stays journalled: the next crm brings it up */
+		if (rc != CRM_COMMIT_INDEX_STALE)
+			crm_journal_clear(t->book);
 		rc = 0;
 	}
 done:
