@@ -6,8 +6,8 @@
 # without the rights to install, says what is missing and fails.
 #
 # Needed: a C compiler and make, pkg-config with libyaml (yaml-0.1), libgit2
-# and Criterion, git, python3 with its yaml module (the tests use it), and
-# valgrind.
+# and Criterion, git, python3 with its yaml module (the tests use it),
+# valgrind, and strace (tests/e2e/test_e2e_crash.c).
 set -u
 
 missing=""      # Debian packages to install
@@ -49,6 +49,7 @@ check() {
 		need python3-yaml "python3's yaml module"
 	fi
 	have valgrind || need valgrind "valgrind"
+	have strace || need strace "strace (the crash tests kill crm at a fixed point with it)"
 }
 
 check
