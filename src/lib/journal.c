@@ -139,9 +139,17 @@ static int index_add(struct crm_repo *repo, char **paths, size_t n)
 		rc = git_index_write(idx);
 	if (rc < 0) {
 		const git_error *e = git_error_last();
-		rc = crm_error_set(CRM_EIO, "an interrupted crm committed %s, but its index entry "
-				   "cannot be updated (%s); run 'git add %s'", paths[0],
-				   e ? e->message : "?", paths[0]);
+		char *lock = crm_xasprintf("%sindex.lock", crm_repo_gitdir(repo));
+		struct stat st;
+		if (lstat(lock, &st) == 0)
+			rc = crm_error_set(CRM_ELOCKED, "an interrupted crm committed %s, but %s is "
+					   "there (a git that is running, or one that crashed); when no git "
+					   "is running, remove it and try again", paths[0], lock);
+		else
+			rc = crm_error_set(CRM_EIO, "an interrupted crm committed %s, but its index "
+					   "entry cannot be updated (%s); run 'git add %s'", paths[0],
+					   e ? e->message : "?", paths[0]);
+		free(lock);
 	}
 	git_index_free(idx);
 	return rc;

@@ -255,3 +255,22 @@ Test(journal, clear_removes_it_and_is_quiet_without_one)
 	cr_assert_eq(crm_journal_clear(b), 0);
 	crm_book_free(b);
 }
+
+Test(journal, a_locked_index_is_named_and_the_journal_stays_for_later)
+{
+	journal(REC, OLD, NEW);
+	put(REC, NEW);
+	commit(REC, "follow");
+	cr_assert_eq(git("read-tree HEAD~1"), 0);
+	put(".git/index.lock", ""); /* left by a git killed meanwhile */
+	bool rec = false;
+	cr_assert_eq(recover(&rec), CRM_ELOCKED, "%s", crm_error_last());
+	cr_assert(strstr(crm_error_last(), ".git/index.lock is there"), "%s", crm_error_last());
+	cr_assert(exists(".git/crm/journal"));
+	char *lock = at(".git/index.lock");
+	cr_assert_eq(unlink(lock), 0);
+	free(lock);
+	cr_assert_eq(recover(&rec), 0, "%s", crm_error_last());
+	assert_clean();
+	cr_assert(!exists(".git/crm/journal"));
+}
