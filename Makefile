@@ -26,7 +26,7 @@ LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm
 FAULT_SO := $(BUILD)/tests/fault/fault.so
 
-.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps faults
+.PHONY: all test check unit e2e sanitize valgrind install clean demo bench deps faults crash
 
 all: $(CRM)
 
@@ -90,6 +90,7 @@ check:
 	@sh tools/deps.sh
 	$(MAKE) unit e2e
 	$(MAKE) faults
+	$(MAKE) crash CRASH_KILLS=100
 	$(MAKE) sanitize
 	$(MAKE) fuzz-ci
 	$(MAKE) valgrind
@@ -98,6 +99,14 @@ test: check
 sanitize:
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
 	        LDFLAGS='-fsanitize=address,undefined' unit e2e
+
+# crash: SIGKILL crm follow/add/set/stage CRASH_KILLS times in a 50-record
+# book and check that no record is torn, no reported follow-up lost or
+# doubled, git fsck clean, HEAD/index/tree agreeing (check runs 100 kills:
+# about 0.15 s of CPU per round, 1.3 rounds per kill).
+CRASH_KILLS ?= 1000
+crash: $(CRM)
+	python3 tests/crash/crash.py --crm $(abspath $(CRM)) --kills $(CRASH_KILLS)
 
 valgrind: $(CRM)
 	sh tests/valgrind.sh $(abspath $(CRM))

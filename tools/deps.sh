@@ -9,7 +9,7 @@
 # PCRE2 (libpcre2-8) and Criterion, git, python3 with its yaml module (the
 # tests use it), valgrind, script(1) from bsdutils, clang with libFuzzer
 # (make fuzz, fuzz-ci), and chromium with fonts-wqy-microhei for the HTML
-# report test.
+# report test, and strace (tests/e2e/test_e2e_crash.c).
 set -u
 
 missing=""      # Debian packages to install
@@ -54,6 +54,7 @@ check() {
 		need python3-yaml "python3's yaml module"
 	fi
 	have valgrind || need valgrind "valgrind"
+	have strace || need strace "strace (the crash tests kill crm at a fixed point with it)"
 	have script || need bsdutils "script (the tests run crm on a pseudo-terminal)"
 	# make fuzz-ci (in check): clang with libFuzzer, which Debian ships in
 	# libclang-rt-14-dev, only recommended by clang
