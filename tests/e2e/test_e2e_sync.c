@@ -247,3 +247,85 @@ Test(sync, bad_command_lines_exit_2)
 	e2e_assert_code(r, 2);
 	e2e_run_free(&r);
 }
+
+/* crm sync over ssh: a real sshd on 127.0.0.1, its own keys, a ~/.ssh/config host alias. */
+static char sshd_pidfile[4096];
+
+static void ssh_fini(void)
+{
+	char *pid = sshd_pidfile[0] ? e2e_read(sshd_pidfile) : NULL;
+	if (pid) {
+		char cmd[64];
+		snprintf(cmd, sizeof cmd, "kill %ld 2>/dev/null", strtol(pid, NULL, 10));
+		if (system(cmd) != 0) {
+			/* already gone */
+		}
+		free(pid);
+	}
+	e2e_cleanup();
+}
+
+TestSuite(sync_ssh, .init = (void (*)(void))e2e_setup, .fini = ssh_fini);
+
+Test(sync_ssh, sync_through_an_ssh_host_alias)
+{
+	team();
+	char *tmp = e2e_sh_out(NULL, "pwd");
+	/* a free port: the kernel's choice for port 0, released for sshd */
+	char *port = e2e_sh_out(NULL, "python3 -c 'import socket; s=socket.socket(); "
+				      "s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'");
+	ok(e2e_sh(NULL, "mkdir -p sshd .ssh /run/sshd && chmod 700 .ssh && "
+			"ssh-keygen -q -t ed25519 -N '' -f sshd/host_key && "
+			"ssh-keygen -q -t ed25519 -N '' -f sshd/user_key && "
+			"cp sshd/user_key.pub sshd/authorized_keys"));
+	snprintf(sshd_pidfile, sizeof sshd_pidfile, "%s/sshd/sshd.pid", tmp);
+	FILE *f = fopen("sshd/sshd_config", "w");
+	cr_assert(f);
+	fprintf(f, "Port %s\nListenAddress 127.0.0.1\nHostKey %s/sshd/host_key\nPidFile %s\n"
+		   "AuthorizedKeysFile %s/sshd/authorized_keys\nStrictModes no\nUsePAM no\n"
+		   "PermitRootLogin yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+		   "PubkeyAuthentication yes\n",
+		port, tmp, sshd_pidfile, tmp);
+	fclose(f);
+	f = fopen(".ssh/config", "w");
+	cr_assert(f);
+	fprintf(f, "Host crmbooks\n  HostName 127.0.0.1\n  Port %s\n  User %s\n  IdentityFile %s/sshd/user_key\n"
+		   "  IdentitiesOnly yes\n  UserKnownHostsFile %s/.ssh/known_hosts\n"
+		   "  StrictHostKeyChecking yes\n  BatchMode yes\n",
+		port, getenv("USER") && *getenv("USER") ? getenv("USER") : "root", tmp, tmp);
+	fclose(f);
+	ok(e2e_sh(NULL, "echo \"[127.0.0.1]:%s $(cat sshd/host_key.pub)\" > .ssh/known_hosts", port));
+	/* ssh reads ~/.ssh/config from the password database, not $HOME: name this HOME's */
+	char sshcmd[4200];
+	snprintf(sshcmd, sizeof sshcmd, "ssh -F %s/.ssh/config", tmp);
+	setenv("GIT_SSH_COMMAND", sshcmd, 1);
+	/* a server that does not start fails the test: no skipping */
+	e2e_run r = e2e_sh(NULL, "/usr/sbin/sshd -t -f %s/sshd/sshd_config && "
+				 "/usr/sbin/sshd -f %s/sshd/sshd_config -E %s/sshd/log", tmp, tmp, tmp);
+	e2e_assert_code(r, 0);
+	e2e_run_free(&r);
+	r = e2e_sh(NULL, "for i in $(seq 100); do $GIT_SSH_COMMAND crmbooks true 2>/dev/null && exit 0; sleep 0.1; done; "
+			 "cat sshd/log >&2; $GIT_SSH_COMMAND -v crmbooks true; exit 1");
+	e2e_assert_code(r, 0);
+	e2e_run_free(&r);
+
+	/* clones that reach the remote only through the alias */
+	ok(e2e_sh("a", "git remote set-url origin crmbooks:%s/remote.git", tmp));
+	ok(e2e_sh("b", "git remote set-url origin crmbooks:%s/remote.git", tmp));
+	ok(e2e_crmv("a", "follow", "202405001", "--via", "phone", "--summary", "over ssh from a",
+		    "--date", "2024-05-02", NULL));
+	ok(e2e_crmv("b", "follow", "202405001", "--via", "email", "--summary", "over ssh from b",
+		    "--date", "2024-05-03", NULL));
+	ok(e2e_crmv("a", "sync", NULL));
+	r = e2e_crmv("b", "sync", "--json", NULL);
+	e2e_assert_code(r, 0);
+	e2e_assert_has(r.out, "\"result\": \"merged\"");
+	e2e_assert_has(r.out, "\"pushed\": true");
+	e2e_run_free(&r);
+	e2e_assert_sh_eq("remote.git", "2",
+			 "git show main:customers/2024/05/202405001.yaml | grep -c 'over ssh from'");
+	/* the server saw us: the pushes came through sshd, not the file system */
+	e2e_assert_sh_eq(NULL, "1", "grep -c -m1 'Accepted publickey' sshd/log");
+	free(port);
+	free(tmp);
+}
