@@ -332,6 +332,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 			crm_buf out = CRM_BUF_INIT;
 			json_result(&out, s, label, false, attempts);
 			cmd_print_json(&out);
+			crm_buf_free(&out);
 		} else {
 			print_conflicts(s, label);
 		}
@@ -351,6 +352,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		crm_buf out = CRM_BUF_INIT;
 		json_result(&out, s, label, pushed, attempts);
 		rc = cmd_print_json(&out);
+		crm_buf_free(&out);
 		goto done;
 	}
 	for (size_t i = 0; i < s->nrenumbered; i++) {

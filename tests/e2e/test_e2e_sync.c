@@ -29,6 +29,13 @@ static void team(void)
 	ok(e2e_crmv("b", "setup", "--user", "li", NULL));
 }
 
+static void assert_record(const char *dir, const char *id)
+{
+	char *p = e2e_record_path(dir, id);
+	cr_assert_not_null(p, "no record %s in %s", id, dir);
+	free(p);
+}
+
 /* Everything that says "nothing changed" in a clone: HEAD, status, no merge state. */
 static char *state(const char *dir)
 {
@@ -141,8 +148,8 @@ Test(sync, the_same_id_added_on_both_sides_renumbers_the_one_not_pushed)
 		    "first_contact.date=2024-05-08", NULL));
 	ok(e2e_crmv("b", "add", "Northwind Traders", "--kind", "company", "--source", "referral",
 		    "--set", "first_contact.date=2024-05-09", NULL));
-	cr_assert_not_null(e2e_record_path("a", "202405002"));
-	cr_assert_not_null(e2e_record_path("b", "202405002"));
+	assert_record("a", "202405002");
+	assert_record("b", "202405002");
 	ok(e2e_crmv("a", "sync", NULL));
 	e2e_run r = e2e_crmv("b", "sync", NULL);
 	e2e_assert_code(r, 0);
@@ -161,7 +168,7 @@ Test(sync, the_same_id_added_on_both_sides_renumbers_the_one_not_pushed)
 	ok(e2e_crmv("b", "validate", NULL));
 	e2e_assert_sh_eq("b", "", "git status --porcelain");
 	ok(e2e_crmv("a", "sync", NULL));
-	cr_assert_not_null(e2e_record_path("a", "202405003"));
+	assert_record("a", "202405003");
 }
 
 Test(sync, a_push_that_loses_the_race_is_merged_again_and_retried)
