@@ -336,3 +336,24 @@ Test(sync_ssh, sync_through_an_ssh_host_alias)
 	free(port);
 	free(tmp);
 }
+
+Test(sync, a_merged_record_that_does_not_validate_is_not_committed_or_pushed)
+{
+	team();
+	/* a pushes, with plain git and no hook, a record the schema refuses */
+	ok(e2e_sh("a", "sed -i 's/^kind: .*/kind: bogus/' customers/2024/05/202405001.yaml && "
+		       "git commit -q --no-verify -am 'bad kind' && git push -q origin main"));
+	ok(e2e_crmv("b", "follow", "202405001", "--via", "phone", "--summary", "b's call", "--date",
+		    "2024-05-03", NULL));
+	char *before = state("b");
+	char *remote_before = e2e_sh_out("remote.git", "git rev-parse main");
+	e2e_run r = e2e_crmv("b", "sync", NULL);
+	e2e_assert_code(r, 1);
+	e2e_assert_has(r.err, "202405001.yaml");
+	e2e_assert_has(r.err, "do not validate");
+	e2e_run_free(&r);
+	char *after = state("b"), *remote_after = e2e_sh_out("remote.git", "git rev-parse main");
+	cr_assert_str_eq(before, after);
+	cr_assert_str_eq(remote_before, remote_after);
+	free(before), free(after), free(remote_before), free(remote_after);
+}
