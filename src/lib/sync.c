@@ -422,7 +422,7 @@ static int renumber(merger *m, git_tree *ot, git_tree *tt, const char *path, con
 		    char *parent, const char *remote)
 {
 	size_t ol, tl;
-	char *os = tree_read(m->repo, ot, path, &ol), *ts = tree_read(m->repo, tt, path, &tl);
+	char *os = tree_read(m->repo, ot, path, &ol), *ts = tree_read(m->repo, tt, tc->path, &tl);
 	char *oldid = base_name_id(path), *newid = NULL, *newpath = NULL, *name = NULL,
 	     *tname = NULL, *date = NULL;
 	crm_doc *d = NULL;
@@ -488,7 +488,9 @@ static int renumber(merger *m, git_tree *ot, git_tree *tt, const char *path, con
 	if (rc < 0)
 		goto done;
 	strcpy(parent, oid);
-	if ((rc = idx_put_oid(m, path, &tc->oid, tc->mode)) < 0 ||
+	/* theirs keeps the id: at our path when both used it, else where theirs put it */
+	if ((rc = strcmp(path, tc->path) ? idx_put(m, path, NULL, 0, 0)
+					 : idx_put_oid(m, path, &tc->oid, tc->mode)) < 0 ||
 	    (rc = idx_put_oid(m, newpath, &e.id, GIT_FILEMODE_BLOB)) < 0)
 		goto done;
 	want_validate(m, newpath);
@@ -510,6 +512,35 @@ done:
 	free(os), free(ts), free(oldid), free(newid), free(newpath), free(name), free(tname);
 	free(date);
 	return rc;
+}
+
+/*
+ * A record ours added elsewhere under the id of `path`, which theirs added,
+ * for a different customer (by name): the same id in two folders. NULL when none.
+ */
+static const char *added_same_id(merger *m, const side_diffs *os, git_tree *ot, git_tree *tt,
+				 const char *path)
+{
+	const char *found = NULL;
+	char *id = base_name_id(path);
+	for (size_t i = 0; i < os->n && !found; i++) {
+		const side_change *c = &os->v[i];
+		if (!c->added || !crm_is_record_path(c->path) || !strcmp(c->path, path))
+			continue;
+		char *oid = base_name_id(c->path);
+		if (!strcmp(oid, id)) {
+			size_t ol, tl;
+			char *otext = tree_read(m->repo, ot, c->path, &ol);
+			char *ttext = tree_read(m->repo, tt, path, &tl);
+			char *on = text_field(otext, ol, "name"), *tn = text_field(ttext, tl, "name");
+			if (!on || !tn || strcmp(on, tn))
+				found = c->path;
+			free(otext), free(ttext), free(on), free(tn);
+		}
+		free(oid);
+	}
+	free(id);
+	return found;
 }
 
 /* Validate the records the merge made; problems go to res->invalid. */
@@ -672,28 +703,37 @@ int crm_sync_merge(crm_sync_result **out, crm_book *b, crm_repo *r, const crm_sy
 	char parent[41];
 	strcpy(parent, s->head);
 	size_t *collide = crm_xcalloc(ts.n + 1, sizeof *collide), ncollide = 0;
+	const char **collide_ours = crm_xcalloc(ts.n + 1, sizeof *collide_ours);
 	for (size_t i = 0; i < ts.n && !rc; i++) {
 		const side_change *t = &ts.v[i], *w = side_find(&os, t->path);
 		if (!w) {
 			rc = t->deleted ? idx_put(&m, t->path, NULL, 0, 0)
 					: idx_put_oid(&m, t->path, &t->oid, t->mode);
-			if (!t->deleted && crm_is_record_path(t->path))
+			if (!t->deleted && crm_is_record_path(t->path)) {
 				want_validate(&m, t->path);
+				const char *other = t->added ? added_same_id(&m, &os, ot, tt, t->path) : NULL;
+				if (other) {
+					collide_ours[ncollide] = other;
+					collide[ncollide++] = i;
+				}
+			}
 			continue;
 		}
 		if (w->deleted == t->deleted && git_oid_equal(&w->oid, &t->oid) && w->mode == t->mode)
 			continue;
 		bool collision;
 		rc = merge_both(&m, bt, ot, tt, t->path, w->mode ? w->mode : t->mode, &collision);
-		if (collision)
+		if (collision) {
+			collide_ours[ncollide] = t->path;
 			collide[ncollide++] = i;
+		}
 	}
 	/* renumbering only when everything else merged: a conflict changes nothing */
 	if (!rc && !s->nconflicts)
 		for (size_t k = 0; k < ncollide && !rc; k++)
-			rc = renumber(&m, ot, tt, ts.v[collide[k]].path, &ts.v[collide[k]], parent,
-				      o->remote);
+			rc = renumber(&m, ot, tt, collide_ours[k], &ts.v[collide[k]], parent, o->remote);
 	free(collide);
+	free(collide_ours);
 	if (rc < 0)
 		goto fail;
 	if (s->nconflicts || validate(&m)) {
@@ -708,8 +748,9 @@ int crm_sync_merge(crm_sync_result **out, crm_book *b, crm_repo *r, const crm_sy
 	char tree[41], commit[41];
 	git_oid_tostr(tree, sizeof tree, &toid);
 	const char *parents[] = {parent, theirs_hex};
-	char *msg = crm_xasprintf("merge %s: %zu record%s merged from both sides", o->remote,
-				  s->nmerged, s->nmerged == 1 ? "" : "s");
+	char *msg = s->nmerged ? crm_xasprintf("merge %s: %zu file%s merged from both sides", o->remote,
+					       s->nmerged, s->nmerged == 1 ? "" : "s")
+			       : crm_xasprintf("merge %s", o->remote);
 	rc = crm_repo_commit_tree(r, tree, parents, 2, o->name, o->email, msg, commit);
 	free(msg);
 	if (rc < 0 || (rc = crm_repo_move_head(r, s->head, commit, "crm sync: merge")) < 0)

@@ -357,3 +357,25 @@ Test(sync, a_merged_record_that_does_not_validate_is_not_committed_or_pushed)
 	cr_assert_str_eq(remote_before, remote_after);
 	free(before), free(after), free(remote_before), free(remote_after);
 }
+
+Test(sync, the_same_id_in_different_folders_is_renumbered_too)
+{
+	team();
+	ok(e2e_crmv("a", "add", "上海申达物流", "--kind", "company", "--source", "online", "--set",
+		    "first_contact.date=2024-05-08", NULL));
+	ok(e2e_sh("a", "mkdir -p customers/vip && git mv customers/2024/05/202405002.yaml customers/vip/ "
+		       "&& git commit -qm 'vip customers apart'"));
+	ok(e2e_crmv("b", "add", "Northwind Traders", "--kind", "company", "--source", "referral",
+		    "--set", "first_contact.date=2024-05-09", NULL));
+	ok(e2e_crmv("a", "sync", NULL));
+	e2e_run r = e2e_crmv("b", "sync", NULL);
+	e2e_assert_code(r, 0);
+	e2e_assert_has(r.out, "renumbered 202405002 -> 202405003");
+	e2e_run_free(&r);
+	e2e_assert_sh_eq("b", "customers/2024/05/202405003.yaml\ncustomers/vip/202405002.yaml",
+			 "git ls-files customers | grep yaml | grep -v 202405001");
+	e2e_assert_sh_eq("b", "Northwind Traders",
+			 "grep '^name:' customers/2024/05/202405003.yaml | cut -c7-");
+	ok(e2e_crmv("b", "validate", NULL));
+	e2e_assert_sh_eq("b", "", "git status --porcelain");
+}
