@@ -56,6 +56,10 @@ check() {
 	have valgrind || need valgrind "valgrind"
 	have strace || need strace "strace (the crash tests kill crm at a fixed point with it)"
 	have script || need bsdutils "script (the tests run crm on a pseudo-terminal)"
+	# crm sync's e2e test runs a real OpenSSH server and client
+	[ -x /usr/sbin/sshd ] || need openssh-server "the OpenSSH server (/usr/sbin/sshd)"
+	have ssh || need openssh-client "the OpenSSH client (ssh)"
+	have ssh-keygen || need openssh-client "ssh-keygen"
 	# make fuzz-ci (in check): clang with libFuzzer, which Debian ships in
 	# libclang-rt-14-dev, only recommended by clang
 	if have clang; then

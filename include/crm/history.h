@@ -251,4 +251,29 @@ int crm_repo_add_exclude(crm_repo *r, const char *lines);
 int crm_repo_set_merge_driver(crm_repo *r, const char *driver, const char *description,
 			      const char *command);
 
+
+struct git_signature;
+/*
+ * A signature for name <email> dated now, or by the environment variable
+ * `datevar` ("GIT_AUTHOR_DATE") when set, checked as crm_repo_commit checks
+ * identities. Free with git_signature_free.
+ */
+int crm_repo_signature(struct git_signature **out, const char *name, const char *email,
+		       const char *datevar);
+
+/*
+ * Write a commit object of the tree `tree` (hex) with `parents` (hex, in
+ * order: a merge has two), authored and committed by name <email>, without
+ * moving any reference. out_oid (41 bytes) receives its id.
+ */
+int crm_repo_commit_tree(crm_repo *r, const char *tree, const char *const *parents,
+			 size_t nparents, const char *name, const char *email, const char *message,
+			 char *out_oid);
+
+/*
+ * Move the branch HEAD names from `expect` to `oid` (hex), only if it still
+ * points at `expect` (CRM_ECONFLICT otherwise: someone committed meanwhile).
+ */
+int crm_repo_move_head(crm_repo *r, const char *expect, const char *oid, const char *reflog);
+
 #endif

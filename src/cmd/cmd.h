@@ -39,7 +39,7 @@ typedef struct {
 extern const crm_cmd cmd_init, cmd_setup, cmd_add, cmd_show, cmd_edit, cmd_set, cmd_tag,
 	cmd_untag, cmd_contact, cmd_validate, cmd_status, cmd_commit, cmd_follow, cmd_stage,
 	cmd_sql,
-	cmd_agenda, cmd_log, cmd_list, cmd_find, cmd_merge_driver, cmd_handover;
+	cmd_agenda, cmd_log, cmd_list, cmd_find, cmd_merge_driver, cmd_handover, cmd_sync;
 extern const crm_cmd cmd_report;
 
 /* Print "crm: error: MSG" (the library's last message) and return the exit code for rc. */

@@ -2137,3 +2137,9 @@ int crm_repo_set_merge_driver(crm_repo *r, const char *driver, const char *descr
 	free(k2);
 	return rc;
 }
+
+int crm_repo_signature(struct git_signature **out, const char *name, const char *email,
+		       const char *datevar)
+{
+	return make_signature(out, name, email, datevar);
+}
