@@ -179,6 +179,17 @@ static void remove_temp(const char *dir, const char *name)
 	free(p);
 }
 
+/* A temporary of crm's own notes in .git (crm-txn-pending, crm-index-pending)
+ * left by a crm killed while writing one. */
+static bool is_note_temp(const char *name)
+{
+	static const char *const notes[] = {".crm-txn-pending.", ".crm-index-pending.", NULL};
+	for (const char *const *p = notes; *p; p++)
+		if (!strncmp(name, *p, strlen(*p)) && strlen(name) == strlen(*p) + 6)
+			return true;
+	return false;
+}
+
 /* Remove stale temporaries in one folder (not below it). */
 static void clean_dir(const char *dir)
 {
@@ -187,7 +198,7 @@ static void clean_dir(const char *dir)
 		return;
 	struct dirent *de;
 	while ((de = readdir(d)))
-		if (is_yaml_temp(de->d_name))
+		if (is_yaml_temp(de->d_name) || is_note_temp(de->d_name))
 			remove_temp(dir, de->d_name);
 	closedir(d);
 }
@@ -543,6 +554,7 @@ static int lock_for(crm_book *b, const char *what, double timeout)
 	b->lock_fd = fd;
 	/* a crm killed mid-write left these; no other writer runs now */
 	clean_dir(b->root);
+	clean_dir(b->gitdir);
 	char *schema = crm_book_abs(b, "schema");
 	clean_dir(schema);
 	free(schema);

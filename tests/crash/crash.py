@@ -370,17 +370,29 @@ class Crash:
         tag = ["tag", other, "k%d" % self.seq]
         nrc, _, nerr = self.run(self.book, self.crm, *tag)
         stale = self.stale_locks()
-        if nrc != 0 and stale:
+        if stale:
+            # Stopped by it (exit 1), or done with a warning that git's index
+            # is behind (exit 0: the change is committed): either way the
+            # lock must be named, and after its removal any crm command must
+            # bring everything into agreement.
             self.locks += 1
             if not any(os.path.basename(l) in nerr for l in stale):
                 self.violation("stale lock not named", "crm %s: exit %d: %s" % (" ".join(tag), nrc, nerr))
             for l in stale:
                 os.unlink(os.path.join(self.book, l))
-            nrc, _, nerr = self.run(self.book, self.crm, *tag)
+            if nrc != 0:
+                nrc, _, nerr = self.run(self.book, self.crm, *tag)
+            else:
+                src, _, serr = self.run(self.book, self.crm, "status")
+                if src != 0:
+                    self.violation("repair", "crm status after removing %s: exit %d: %s"
+                                   % (", ".join(stale), src, serr))
         if nrc != 0:
             self.violation("next command", "crm %s after crm %s (exit %d): exit %d: %s"
                            % (" ".join(tag), " ".join(cmd), rc, nrc, nerr))
         agree = self.check_agree(cmd, rc)
+        if not agree and nerr:
+            print("crash: round %d: the next command said: %s" % (self.rounds, nerr.strip()), file=sys.stderr)
         now = self.records(self.tree(self.book))
         changed = [p for p in now if old.get(p) != now[p]]
         self.check_followups(changed, agree)

@@ -184,6 +184,22 @@ Test(booksafe, stale_temporaries_go_only_under_the_lock)
 	crm_book_free(b);
 }
 
+/* A crm killed while writing its notes in .git (the commit journal, the list
+ * of index entries to repair) leaves their temporaries: the lock removes them. */
+Test(booksafe, stale_note_temporaries_in_git_go_under_the_lock)
+{
+	crm_book *b = open_book();
+	sh("touch .git/.crm-txn-pending.Ab12Cd .git/.crm-index-pending.q1w2e3 "
+	   ".git/.crm-txn-pending.toolong1 .git/crm-txn-pending.keep");
+	cr_expect(exists(".git/.crm-txn-pending.Ab12Cd"));
+	cr_assert_eq(crm_book_lock(b, "test"), 0, "%s", crm_error_last());
+	cr_expect(!exists(".git/.crm-txn-pending.Ab12Cd"));
+	cr_expect(!exists(".git/.crm-index-pending.q1w2e3"));
+	cr_expect(exists(".git/.crm-txn-pending.toolong1"), "not one of ours: kept");
+	cr_expect(exists(".git/crm-txn-pending.keep"));
+	crm_book_free(b);
+}
+
 Test(booksafe, clean_temps_cleans_one_folder_and_only_when_locked)
 {
 	crm_book *b = open_book();
