@@ -614,7 +614,7 @@ static int load_frows(sqlite3 *db, frow **out, size_t *n)
 	sqlite3_stmt *st;
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino FROM ix_files", -1, &st,
+	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino FROM ix_files ORDER BY path", -1, &st,
 			       NULL) != SQLITE_OK)
 		return -1;
 	size_t cap = 0;
@@ -640,8 +640,7 @@ static int load_frows(sqlite3 *db, frow **out, size_t *n)
 		*n = 0;
 		return -1;
 	}
-	if (*n)
-		qsort(v, *n, sizeof *v, frow_cmp);
+	/* ORDER BY path walks the UNIQUE index: BINARY collation is strcmp's order */
 	*out = v;
 	return 0;
 }
