@@ -16,6 +16,7 @@
 #include "crm/team.h"
 #include "crm/textenc.h"
 #include "crm/txn.h"
+#include "crm/utf8.h"
 #include "crm/value.h"
 
 /* What a customer is known by, to warn of duplicates. */
@@ -150,7 +151,7 @@ static const char *cell(const crm_csv_row *row, size_t c)
 }
 
 /* The follow-up of a row, or NULL when its follow-up columns are empty. */
-static crm_node *row_followup(importer *im, const crm_csv_row *row, bool *bad)
+static crm_node *row_followup(importer *im, const crm_csv_row *row, const char *owner, bool *bad)
 {
 	crm_node *f = NULL, *next = NULL;
 	for (size_t c = 0; c < im->ncols; c++) {
@@ -193,8 +194,21 @@ static crm_node *row_followup(importer *im, const crm_csv_row *row, bool *bad)
 		else if (!strcmp(order[i], "priority"))
 			crm_node_map_put(full, "priority", crm_node_new_str("medium"));
 	}
-	if (next)
+	if (next) {
+		/* in the order crm follow writes; the next action falls to the owner */
+		crm_node *n2 = crm_node_new_map(true);
+		static const char *const nkeys[] = {"date", "action", "by", NULL};
+		for (size_t i = 0; nkeys[i]; i++) {
+			const crm_node *v = crm_node_get(next, nkeys[i]);
+			if (v)
+				crm_node_map_put(n2, nkeys[i], crm_node_clone(v));
+			else if (!strcmp(nkeys[i], "by") && owner)
+				crm_node_map_put(n2, "by", crm_node_new_str(owner));
+		}
+		crm_node_free(next);
+		next = n2;
 		crm_node_map_put(full, "next", next);
+	}
 	crm_node_free(f);
 	return full;
 }
@@ -218,6 +232,8 @@ static void add_entry(importer *im, const char *path, const char *id)
 	im->all[im->nall].symlink = false;
 	im->nall++;
 }
+
+static void check_record(importer *im, crm_record *r, int line);
 
 /* A new record from a row; NULL after errors (in im->d). */
 static crm_record *row_record(importer *im, const crm_csv_row *row)
@@ -312,7 +328,7 @@ static crm_record *row_record(importer *im, const crm_csv_row *row)
 		crm_edit_append(&r->doc, "stage_history", h, crm_record_order);
 		crm_node_free(h);
 	}
-	crm_node *f = row_followup(im, row, &bad);
+	crm_node *f = row_followup(im, row, crm_record_str(r, "owner"), &bad);
 	if (f && !bad && crm_edit_append(&r->doc, "followups", f, crm_record_order)) {
 		row_error(im, line, "%s", crm_error_last());
 		bad = true;
@@ -321,6 +337,8 @@ static crm_record *row_record(importer *im, const crm_csv_row *row)
 		im->nfollow_new++;
 	crm_node_free(f);
 	if (bad) {
+		/* every error of the row, not only those of its cells */
+		check_record(im, r, line);
 		crm_record_free(r);
 		return NULL;
 	}
@@ -368,7 +386,7 @@ static crm_record *new_target(importer *im, const crm_csv_row *row)
 static void add_followup(importer *im, crm_record *r, const crm_csv_row *row)
 {
 	bool bad = false;
-	crm_node *f = row_followup(im, row, &bad);
+	crm_node *f = row_followup(im, row, crm_record_str(r, "owner"), &bad);
 	if (!f && !bad)
 		row_error(im, row->line, "%s exists already and this row has no follow-up to add to it", r->id);
 	if (f && !bad) {
@@ -389,6 +407,36 @@ static void check_record(importer *im, crm_record *r, int line)
 		if (rd.v[i].sev == CRM_SEV_ERROR)
 			row_error(im, line, "%s", rd.v[i].msg);
 	crm_diags_free(&rd);
+}
+
+/* FILE:LINE: severity: message (a cell has no column worth naming in characters). */
+static void print_diags(const crm_diags *d)
+{
+	crm_buf b = CRM_BUF_INIT;
+	for (size_t i = 0; i < d->n; i++) {
+		const crm_diag *g = &d->v[i];
+		crm_visible_put(&b, g->path, strlen(g->path), 0);
+		if (g->line > 0)
+			crm_buf_printf(&b, ":%d", g->line);
+		crm_buf_printf(&b, ": %s: ", g->sev == CRM_SEV_ERROR ? "error" : "warning");
+		crm_visible_put(&b, g->msg, strlen(g->msg), 0);
+		crm_buf_putc(&b, '\n');
+	}
+	fputs(crm_buf_cstr(&b), stderr);
+	crm_buf_free(&b);
+}
+
+/* CRLF inside a quoted cell (Excel on Windows) is a line break: LF in the record. */
+static void unix_newlines(crm_csv *csv)
+{
+	for (size_t i = 0; i < csv->n; i++)
+		for (size_t c = 0; c < csv->rows[i].n; c++) {
+			char *w = csv->rows[i].cells[c];
+			for (const char *r = w; *r; r++)
+				if (!(r[0] == '\r' && r[1] == '\n'))
+					*w++ = *r;
+			*w = 0;
+		}
 }
 
 /* Map the header's columns; errors at line 1. */
@@ -485,9 +533,10 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(e);
 		goto out;
 	}
+	unix_newlines(&csv);
 	map_columns(&im, &csv.rows[0], maps, nmaps);
 	if (crm_diags_errors(&im.d)) {
-		cmd_print_diags(&im.d);
+		print_diags(&im.d);
 		rc = 1;
 		goto out;
 	}
@@ -573,7 +622,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		if (im.opened[i])
 			check_record(&im, im.opened[i], 0);
 	crm_diags_sort(&im.d);
-	cmd_print_diags(&im.d);
+	print_diags(&im.d);
 	if (crm_diags_errors(&im.d)) {
 		rc = cmd_error("%s: nothing imported; fix the rows above and import again", im.file);
 		goto out;
