@@ -95,4 +95,13 @@ void crm_book_unlock(crm_book *b);
  */
 int crm_write_atomic(const char *path, const char *data, size_t len);
 
+/*
+ * crm_write_atomic without the two fsyncs, for a change of many files: the
+ * caller syncs them all at once with crm_sync_fs before it relies on them
+ * (one sync instead of two per file; an import of 10,000 rows).
+ */
+int crm_write_atomic_nosync(const char *path, const char *data, size_t len);
+/* Flush the whole filesystem holding the folder `path` to disk (syncfs). */
+int crm_sync_fs(const char *path);
+
 #endif

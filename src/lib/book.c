@@ -394,7 +394,7 @@ static int mkdirs(const char *dir)
 	return rc;
 }
 
-int crm_write_atomic(const char *path, const char *data, size_t len)
+static int write_atomic(const char *path, const char *data, size_t len, bool sync)
 {
 	struct stat st;
 	mode_t mode = 0644;
@@ -431,7 +431,7 @@ int crm_write_atomic(const char *path, const char *data, size_t len)
 		}
 		off += (size_t)w;
 	}
-	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || (sync && fsync(fd) != 0)) {
 		rc = crm_error_errno(CRM_EIO, "cannot write %s", path);
 		close(fd);
 		unlink(tmp);
@@ -447,7 +447,7 @@ int crm_write_atomic(const char *path, const char *data, size_t len)
 		unlink(tmp);
 		goto done;
 	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = sync ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);
@@ -456,4 +456,27 @@ done:
 	free(tmp);
 	free(dir);
 	return rc;
+}
+
+int crm_write_atomic(const char *path, const char *data, size_t len)
+{
+	return write_atomic(path, data, len, true);
+}
+
+int crm_write_atomic_nosync(const char *path, const char *data, size_t len)
+{
+	return write_atomic(path, data, len, false);
+}
+
+int crm_sync_fs(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) != 0) {
+		int rc = crm_error_errno(CRM_EIO, "cannot sync the files under %s", path);
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	close(fd);
+	return 0;
 }

@@ -297,6 +297,8 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		if (rc)
 			return rc;
 	}
+	/* many files: sync them once, not each twice */
+	bool batch = nchanged > 16;
 	size_t npaths = 0, written = 0;
 	const char **paths = crm_xcalloc(t->nrecords + t->nfiles + 1, sizeof *paths);
 	for (size_t i = 0; i < t->nrecords; i++, written++) {
@@ -304,13 +306,18 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		if (!crm_record_changed(r))
 			continue;
 		char *abs = crm_book_abs(t->book, r->path);
-		rc = crm_write_atomic(abs, r->doc->src, r->doc->len);
+		rc = batch ? crm_write_atomic_nosync(abs, r->doc->src, r->doc->len)
+			   : crm_write_atomic(abs, r->doc->src, r->doc->len);
 		free(abs);
 		if (rc) {
 			rollback(t, written);
 			goto done;
 		}
 		paths[npaths++] = r->path;
+	}
+	if (batch && (rc = crm_sync_fs(t->book->root))) {
+		rollback(t, written);
+		goto done;
 	}
 	size_t fwritten = 0;
 	for (; fwritten < t->nfiles; fwritten++) {
