@@ -182,3 +182,23 @@ Test(import, unmapped_columns_and_tabs)
 	e2e_assert_has(j.out, "\"name\": \"Acme, Inc.\"");
 	e2e_run_free(&j), e2e_run_free(&r);
 }
+
+Test(import, encoding_named_and_bytes_that_do_not_decode)
+{
+	const char *b = e2e_book();
+	e2e_write("in.csv", "name,kind,source\nAcme,company,online\nB\xff\xfe,company,online\n");
+	e2e_run r = e2e_crmv(b, "import", "../in.csv", "--encoding", "UTF-8", NULL);
+	e2e_assert_code(r, 1);
+	e2e_assert_has(r.err, "line 3");
+	e2e_assert_has(r.err, "--encoding");
+	e2e_run u = e2e_crmv(b, "import", "../in.csv", "--encoding", "NO-SUCH", NULL);
+	e2e_assert_code(u, 2);
+	e2e_run w = e2e_sh(NULL, "printf '名称,类型,来源\\n乙方,企业客户,线上推广\\n' | iconv -f UTF-8 -t GB18030 > g.csv");
+	e2e_assert_code(w, 0);
+	e2e_run g = e2e_crmv(b, "import", "../g.csv", "--encoding", "gb18030", "--map", "名称=name",
+			     "--map", "类型=kind", "--map", "来源=source", NULL);
+	e2e_assert_code(g, 0);
+	e2e_assert_sh_eq(b, "name: 乙方", "grep ^name: customers/2024/05/202405001.yaml");
+	e2e_assert_sh_eq(b, "1", "git log --format=%s | grep -c ^import");
+	e2e_run_free(&r), e2e_run_free(&u), e2e_run_free(&w), e2e_run_free(&g);
+}
