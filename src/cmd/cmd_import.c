@@ -647,8 +647,10 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	char *msg = nf ? crm_xasprintf("import %zu customers and %zu follow-ups from %s", im.nadded, nf, im.base)
-		       : crm_xasprintf("import %zu customers from %s", im.nadded, im.base);
+	char *msg = !nf	       ? crm_xasprintf("import %zu customers from %s", im.nadded, im.base)
+		    : !im.nadded ? crm_xasprintf("import %zu follow-ups from %s", nf, im.base)
+				 : crm_xasprintf("import %zu customers and %zu follow-ups from %s", im.nadded,
+						 nf, im.base);
 	e = crm_txn_commit(im.t, im.me, msg);
 	free(msg);
 	if (e < 0) {

@@ -123,12 +123,13 @@ Test(import, a_followup_sheet_after_a_customer_sheet)
 	e2e_assert_code(r, 0);
 	e2e_run_free(&r);
 	cr_assert_eq(e2e_commits(b), before + 1);
-	e2e_assert_sh_eq(b, "import 0 customers and 1 follow-ups from f2.csv", "git log -1 --format=%s");
+	e2e_assert_sh_eq(b, "import 1 follow-ups from f2.csv", "git log -1 --format=%s");
 	e2e_write("f3.csv", "客户名称,跟进日期,跟进方式,跟进内容,跟进结果,优先级,下次行动,下次跟进日期\n"
 			    "甲公司,2024/5/10,电话沟通,介绍产品,有进展,高,发送资料,2024-05-13\n"
 			    "甲公司,2024-05-12,email,发邮件,,,,\n");
 	r = e2e_crmv(b, "import", "../f3.csv", NULL);
 	e2e_assert_code(r, 0);
+	e2e_assert_sh_eq(b, "import 2 follow-ups from f3.csv", "git log -1 --format=%s");
 	e2e_assert_sh_eq(b, "2", "ls customers/2024/05 | wc -l");
 	char *p = e2e_record_path(b, "202405001");
 	char *text = e2e_read(p);
