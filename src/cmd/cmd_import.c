@@ -11,6 +11,7 @@
 #include "crm/edit.h"
 #include "crm/emit.h"
 #include "crm/import.h"
+#include "crm/query.h"
 #include "crm/record.h"
 #include "crm/schema.h"
 #include "crm/team.h"
@@ -98,6 +99,7 @@ typedef struct {
 	int *added_line;
 	size_t nadded;
 	crm_record **opened;  /* per book entry: the record a follow-up was added to */
+	int *opened_line;     /* per book entry: the last row that added to it */
 	size_t nfollow, nfollow_new;
 	char **touched;       /* ids of existing customers that got follow-ups */
 	size_t ntouched;
@@ -134,6 +136,20 @@ static crm_node *cell_value(importer *im, int line, size_t col, const char *path
 		row_error(im, line, "column '%s': '%s' is a number the spreadsheet rounded, its digits are lost "
 			  "(format the column as text in the spreadsheet and export again)", im->heads[col], text);
 		return NULL;
+	}
+	/* an enum cell: a code or a label, else the codes allowed and the nearest */
+	const char *const *vals;
+	size_t nv;
+	if (!crm_schema_enum_values(im->s, path, &vals, &nv)) {
+		const char *code;
+		char *what = crm_xasprintf("column '%s'", im->heads[col]);
+		int e = crm_enum_code(im->s, path, text, what, &code);
+		free(what);
+		if (e) {
+			row_error(im, line, "%s", crm_error_last());
+			crm_error_clear();
+			return NULL;
+		}
 	}
 	crm_node *v = NULL;
 	if (crm_value_parse(&v, im->s, path, text, im->ctx->today)) {
@@ -559,6 +575,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	crm_error_clear();
 	size_t nexisting = im.k.n;
 	im.opened = crm_xcalloc(im.t->nentries + 1, sizeof *im.opened);
+	im.opened_line = crm_xcalloc(im.t->nentries + 1, sizeof *im.opened_line);
 	im.added = crm_xcalloc(csv.n, sizeof *im.added);
 	im.added_line = crm_xcalloc(csv.n, sizeof *im.added_line);
 	im.touched = crm_xcalloc(csv.n, sizeof *im.touched);
@@ -584,6 +601,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 					im.opened[at] = r;
 					im.touched[im.ntouched++] = r->id;
 				}
+				im.opened_line[at] = row->line;
 				add_followup(&im, im.opened[at], row);
 				continue;
 			}
@@ -620,7 +638,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		check_record(&im, im.added[i], im.added_line[i]);
 	for (size_t i = 0; i < im.t->nentries; i++)
 		if (im.opened[i])
-			check_record(&im, im.opened[i], 0);
+			check_record(&im, im.opened[i], im.opened_line[i]);
 	crm_diags_sort(&im.d);
 	print_diags(&im.d);
 	if (crm_diags_errors(&im.d)) {
@@ -666,6 +684,7 @@ out:
 	free(im.added);
 	free(im.added_line);
 	free(im.opened);
+	free(im.opened_line);
 	free(im.touched);
 	free(im.all);
 	if (im.paths)

@@ -80,7 +80,7 @@ Test(import, a_bad_row_in_the_middle_imports_nothing)
 	e2e_run r = e2e_crmv(b, "import", "../in.csv", NULL);
 	e2e_assert_code(r, 1);
 	e2e_assert_has(r.err, "in.csv:5:");
-	e2e_assert_has(r.err, "微信");
+	e2e_assert_has(r.err, "column '来源': '微信' is not one of");
 	e2e_assert_has(r.err, "1.38E+10");
 	e2e_assert_has(r.err, "digits are lost");
 	e2e_assert_has(r.err, "in.csv:6:");
