@@ -203,3 +203,27 @@ Test(import, encoding_named_and_bytes_that_do_not_decode)
 	e2e_assert_sh_eq(b, "1", "git log --format=%s | grep -c ^import");
 	e2e_run_free(&r), e2e_run_free(&u), e2e_run_free(&w), e2e_run_free(&g);
 }
+
+Test(import, many_rows_one_commit_ids_in_sequence)
+{
+	const char *b = e2e_book();
+	/* more rows than the batch threshold of a commit (16): one sync for all */
+	e2e_run w = e2e_sh(NULL, "{ echo 'name,kind,source,first_contact.date'; i=0; "
+				 "while [ $i -lt 40 ]; do echo \"客户$i,company,online,2024-0$((i %% 2 + 4))-01\"; "
+				 "i=$((i + 1)); done; } > many.csv");
+	e2e_assert_code(w, 0);
+	int before = e2e_commits(b);
+	e2e_run r = e2e_crmv(b, "import", "../many.csv", NULL);
+	e2e_assert_code(r, 0);
+	cr_assert_eq(e2e_commits(b), before + 1);
+	e2e_assert_sh_eq(b, "20 20", "echo $(ls customers/2024/04 | wc -l) $(ls customers/2024/05 | wc -l)");
+	/* ids allocated in sequence per month, accounting for the rows before */
+	e2e_assert_sh_eq(b, "202404020.yaml 202405020.yaml",
+			 "echo $(ls customers/2024/04 | tail -1) $(ls customers/2024/05 | tail -1)");
+	e2e_assert_sh_eq(b, "", "git status --porcelain");
+	e2e_run f = e2e_sh(b, "git fsck --no-progress 2>&1");
+	e2e_assert_code(f, 0);
+	e2e_run v = e2e_crmv(b, "validate", NULL);
+	e2e_assert_code(v, 0);
+	e2e_run_free(&w), e2e_run_free(&r), e2e_run_free(&f), e2e_run_free(&v);
+}
