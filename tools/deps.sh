@@ -53,6 +53,9 @@ check() {
 		need python3 "python3"
 		need python3-yaml "python3's yaml module"
 	fi
+	# the export tests read vCards and calendars back with Debian's parsers
+	/usr/bin/python3 -c 'import vobject' >/dev/null 2>&1 || need python3-vobject "python3-vobject"
+	/usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || need python3-icalendar "python3-icalendar"
 	have valgrind || need valgrind "valgrind"
 	have strace || need strace "strace (the crash tests kill crm at a fixed point with it)"
 	have script || need bsdutils "script (the tests run crm on a pseudo-terminal)"

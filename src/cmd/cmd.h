@@ -38,7 +38,7 @@ typedef struct {
 /* The commands, one per cmd_<name>.c; main.c lists them. */
 extern const crm_cmd cmd_init, cmd_setup, cmd_add, cmd_show, cmd_edit, cmd_set, cmd_tag,
 	cmd_untag, cmd_contact, cmd_validate, cmd_status, cmd_commit, cmd_follow, cmd_stage,
-	cmd_sql,
+	cmd_sql, cmd_import, cmd_export,
 	cmd_agenda, cmd_log, cmd_list, cmd_find, cmd_merge_driver, cmd_handover, cmd_sync;
 extern const crm_cmd cmd_report;
 

@@ -1,5 +1,6 @@
 /* crm list [filters] [--sort KEY] [--limit N] [--json|--csv]: matching customers, one line each. */
 #include "cmd.h"
+#include "filter.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,26 +13,6 @@
 #include "crm/schema.h"
 #include "crm/table.h"
 #include "crm/utf8.h"
-
-/* A team id for --owner, or exit 1 with a suggestion. */
-static int check_owner(const crm_book *b, const char *id)
-{
-	if (crm_config_member(b->config, id))
-		return 0;
-	const crm_config *c = b->config;
-	const char **ids = crm_xcalloc(c->nteam + 1, sizeof *ids);
-	for (size_t i = 0; i < c->nteam; i++)
-		ids[i] = c->team[i].id;
-	const char *near = crm_suggest(id, ids, c->nteam);
-	char *team = crm_config_team_list(c);
-	if (near)
-		cmd_error("--owner: '%s' is not in the team (did you mean '%s'?)", id, near);
-	else
-		cmd_error("--owner: '%s' is not in the team (team: %s)", id, team);
-	free(team);
-	free(ids);
-	return 1;
-}
 
 static int print_table(crm_ctx *ctx, const crm_schema *s, crm_summary **v, size_t n, bool csv)
 {
@@ -110,102 +91,75 @@ static int print_json(crm_summary **v, size_t n)
 typedef struct {
 	const crm_filter *f;
 	crm_summary **v;
-	size_t n;
+	size_t n, cap;
 } matches;
 
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"stage", required_argument, NULL, 'S'},      {"tag", required_argument, NULL, 't'},
-		{"owner", required_argument, NULL, 'o'},      {"source", required_argument, NULL, 's'},
-		{"kind", required_argument, NULL, 'k'},       {"industry", required_argument, NULL, 'i'},
-		{"priority", required_argument, NULL, 'p'},   {"due-before", required_argument, NULL, 'd'},
-		{"overdue", no_argument, NULL, 'O'},          {"sort", required_argument, NULL, 'r'},
-		{"limit", required_argument, NULL, 'l'},      {"json", no_argument, NULL, 'j'},
-		{"csv", no_argument, NULL, 'c'},              {0},
+		CMD_FILTER_OPTIONS,
+		{"sort", required_argument, NULL, 'r'},       {"limit", required_argument, NULL, 'l'},
+		{"json", no_argument, NULL, 'j'},             {"csv", no_argument, NULL, 'c'},
+		{0},
 	};
-	crm_filter f = {0};
-	const char **tags = crm_xcalloc((size_t)argc + 1, sizeof *tags);
-	const char *stage = NULL, *source = NULL, *kind = NULL, *priority = NULL, *sort = "id";
+	cmd_filter cf;
+	cmd_filter_init(&cf, ctx, argc);
+	const crm_filter *fp = &cf.f;
+	const char *sort = "id";
 	long limit = -1;
 	bool json = false, csv = false;
 	int c, rc;
 	while ((c = cmd_getopt(&cmd_list, argc, argv, "", opts)) != -1) {
 		switch (c) {
-		case 'S': stage = optarg; break;
-		case 't': tags[f.ntags++] = optarg; break;
-		case 'o': f.owner = optarg; break;
-		case 's': source = optarg; break;
-		case 'k': kind = optarg; break;
-		case 'i': f.industry = optarg; break;
-		case 'p': priority = optarg; break;
-		case 'd':
-			if ((rc = cmd_parse_date(ctx, optarg, &f.due_before, "--due-before"))) {
-				free(tags);
-				return rc;
-			}
-			f.due_before_set = true;
-			break;
-		case 'O': f.overdue = true; break;
 		case 'r': sort = optarg; break;
 		case 'l': {
 			char *end;
 			errno = 0;
 			limit = strtol(optarg, &end, 10);
 			if (!*optarg || *end || errno || limit < 0) {
-				free(tags);
+				cmd_filter_free(&cf);
 				return cmd_usage_error(&cmd_list, "--limit takes a number, not '%s'", optarg);
 			}
 			break;
 		}
 		case 'j': json = true; break;
 		case 'c': csv = true; break;
-		default: free(tags); return 2;
+		default:
+			if ((rc = cmd_filter_option(&cmd_list, ctx, &cf, c, optarg))) {
+				cmd_filter_free(&cf);
+				return rc < 0 ? 2 : rc;
+			}
 		}
 	}
-	f.tags = tags;
-	f.today = ctx->today;
 	if (optind < argc) {
-		free(tags);
+		cmd_filter_free(&cf);
 		return cmd_usage_error(&cmd_list, "unexpected '%s' (filters are options: --stage, --tag, ...)",
 				       argv[optind]);
 	}
 	if (json && csv) {
-		free(tags);
+		cmd_filter_free(&cf);
 		return cmd_usage_error(&cmd_list, "--json and --csv: choose one");
 	}
 	if (!crm_sort_key_valid(sort)) {
-		free(tags);
+		cmd_filter_free(&cf);
 		return cmd_usage_error(&cmd_list, "--sort takes id, name, stage, next, owner or "
 					"first_contact, not '%s'", sort);
 	}
 	crm_book *b;
 	if ((rc = cmd_open_book(ctx, &b))) {
-		free(tags);
+		cmd_filter_free(&cf);
 		return rc;
 	}
 	const crm_schema *s = NULL;
-	matches m = {&f, NULL, 0};
+	matches m = {fp, NULL, 0, 0};
 	crm_diags d = {0};
-	int e = crm_book_schema(b, &s, &d);
-	if (!e && stage)
-		e = crm_enum_code(s, "stage", stage, "--stage", &f.stage);
-	if (!e && source)
-		e = crm_enum_code(s, "source", source, "--source", &f.source);
-	if (!e && kind)
-		e = crm_enum_code(s, "kind", kind, "--kind", &f.kind);
-	if (!e && priority)
-		e = crm_enum_code(s, "followups[].priority", priority, "--priority", &f.priority);
-	if (e) {
-		cmd_print_diags(&d);
-		rc = cmd_fail(e);
+	int e;
+	if ((rc = cmd_filter_resolve(&cf, b)))
 		goto done;
-	}
-	if (f.owner && (rc = check_owner(b, f.owner)))
-		goto done;
+	crm_book_schema(b, &s, NULL);
 	crm_index *ix = NULL;
 	if (!(e = crm_index_open(&ix, b, &d)))
-		e = crm_index_summaries(ix, &f, &m.v, &m.n, &d);
+		e = crm_index_summaries(ix, fp, &m.v, &m.n, &d);
 	crm_index_free(ix);
 	if (e) {
 		cmd_print_diags(&d);
@@ -225,7 +179,7 @@ done:
 	free(m.v);
 	crm_diags_free(&d);
 	crm_book_free(b);
-	free(tags);
+	cmd_filter_free(&cf);
 	return rc;
 }
 
@@ -234,15 +188,7 @@ const crm_cmd cmd_list = {
 	"[--stage S] [--tag T]... [--owner U] [--source S] [--kind K] [--industry I] [--priority P] "
 	"[--due-before D] [--overdue] [--sort KEY] [--limit N] [--json|--csv]",
 	"matching customers, one line each: id, name, stage, owner, next action",
-	"  --stage S        in this stage (a code or a label: 谈判中)\n"
-	"  --tag T          with this tag (repeat: all of them)\n"
-	"  --owner U        owned by this team member\n"
-	"  --source S       from this source\n"
-	"  --kind K         company or person\n"
-	"  --industry I     company.industry is I (ASCII case ignored)\n"
-	"  --priority P     the open next action was set with priority P\n"
-	"  --due-before D   the open next action is due strictly before D\n"
-	"  --overdue        the open next action is due before today (due today is not overdue)\n"
+	CMD_FILTER_HELP
 	"  --sort KEY       id (default), name, stage, next, owner or first_contact\n"
 	"  --limit N        at most N customers\n"
 	"  --json           an array of {id, name, kind, stage, owner, source, tags, path, next}\n"

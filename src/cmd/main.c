@@ -17,8 +17,8 @@
 static const crm_cmd *const commands[] = {
 	&cmd_init, &cmd_setup, &cmd_add, &cmd_show, &cmd_edit, &cmd_set, &cmd_tag, &cmd_untag,
 	&cmd_contact, &cmd_follow, &cmd_stage, &cmd_list, &cmd_find, &cmd_agenda, &cmd_log,
-	&cmd_handover, &cmd_report, &cmd_sql, &cmd_sync, &cmd_validate, &cmd_status, &cmd_commit,
-	&cmd_merge_driver, NULL,
+	&cmd_handover, &cmd_report, &cmd_sql, &cmd_sync, &cmd_import, &cmd_export, &cmd_validate,
+	&cmd_status, &cmd_commit, &cmd_merge_driver, NULL,
 };
 
 static void usage(FILE *f)

@@ -713,3 +713,28 @@ int crm_write_atomic(const char *path, const char *data, size_t len)
 	free(tmp);
 	return rc;
 }
+
+int crm_write_temp_nosync(char **tmp_out, const char *path, const char *data, size_t len)
+{
+	return write_temp(tmp_out, path, data, len, false);
+}
+
+int crm_replace_nosync(const char *tmp, const char *path)
+{
+	if (rename(tmp, path) != 0)
+		return crm_error_errno(CRM_EIO, "cannot replace %s", path);
+	return 0;
+}
+
+int crm_sync_fs(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) != 0) {
+		int rc = crm_error_errno(CRM_EIO, "cannot sync the files under %s", path);
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	close(fd);
+	return 0;
+}

@@ -429,6 +429,8 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		if (rc)
 			return rc;
 	}
+	/* many files: sync them once, not each twice */
+	bool batch = nchanged > 16;
 	size_t npaths = 0;
 	const char **paths = crm_xcalloc(t->nrecords + t->nfiles + 1, sizeof *paths);
 	char **tmps = crm_xcalloc(t->nrecords + t->nfiles + 1, sizeof *tmps);
@@ -440,7 +442,8 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 		if (!crm_record_changed(r))
 			continue;
 		char *abs = crm_book_abs(t->book, r->path);
-		rc = crm_write_temp(&tmps[npaths], abs, r->doc->src, r->doc->len);
+		rc = batch ? crm_write_temp_nosync(&tmps[npaths], abs, r->doc->src, r->doc->len)
+			   : crm_write_temp(&tmps[npaths], abs, r->doc->src, r->doc->len);
 		free(abs);
 		if (rc)
 			goto undo;
@@ -456,6 +459,8 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 			goto undo;
 		paths[npaths++] = f->path;
 	}
+	if (batch && (rc = crm_sync_fs(t->book->root)))
+		goto undo;
 	if ((rc = journal_write(t, paths, tmps, npaths)))
 		goto undo;
 	email = author->email && *author->email ? crm_xstrdup(author->email) : NULL;
@@ -473,7 +478,7 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 	/* Committed: from here on the change is saved, whatever fails. */
 	for (size_t i = 0; i < npaths; i++) {
 		char *abs = crm_book_abs(t->book, paths[i]);
-		int e = crm_replace(tmps[i], abs);
+		int e = batch ? crm_replace_nosync(tmps[i], abs) : crm_replace(tmps[i], abs);
 		free(abs);
 		if (e) {
 			crm_warning_add("committed as %.7s, but %s (its new version waits in %s); "
@@ -483,6 +488,8 @@ int crm_txn_commit(crm_txn *t, const crm_member *author, const char *message)
 			goto done;
 		}
 	}
+	if (batch)
+		crm_sync_fs(t->book->root); /* the renames are done; this only hastens them */
 	char *jf = journal_path(t->book);
 	unlink(jf);
 	free(jf);
