@@ -10,6 +10,7 @@
 #include "crm/ical.h"
 #include "crm/query.h"
 #include "crm/schema.h"
+#include "crm/utf8.h"
 #include "crm/vcard.h"
 
 /*
@@ -158,6 +159,18 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	if (file) {
 		if ((e = crm_write_atomic(file, x.out.ptr ? x.out.ptr : "", x.out.len)))
 			rc = cmd_fail(e);
+	} else if (cmd_stdout_tty()) {
+		/* data, but not raw to a terminal: no BOM, CR LF as a line break, controls shown */
+		crm_buf t = CRM_BUF_INIT, lf = CRM_BUF_INIT;
+		const char *p = crm_buf_cstr(&x.out);
+		if (!strncmp(p, "\xEF\xBB\xBF", 3))
+			p += 3;
+		for (; *p; p++)
+			if (!(p[0] == '\r' && p[1] == '\n'))
+				crm_buf_putc(&lf, *p);
+		crm_visible_put(&t, crm_buf_cstr(&lf), lf.len, CRM_VISIBLE_NEWLINES);
+		rc = cmd_write_out(crm_buf_cstr(&t), t.len);
+		crm_buf_free(&t), crm_buf_free(&lf);
 	} else {
 		rc = cmd_write_out(x.out.ptr ? x.out.ptr : "", x.out.len);
 	}

@@ -153,3 +153,22 @@ Test(export, ics_read_by_icalendar)
 	free(one);
 	e2e_run_free(&r), e2e_run_free(&r2);
 }
+
+Test(export, on_a_terminal_controls_are_shown_not_sent)
+{
+	const char *b = e2e_book();
+	e2e_write("book/customers/2024/05/202405001.yaml",
+		  "id: \"202405001\"\nname: \"Evil\\e]0;pwned\\a\"\nkind: company\nsource: online\nowner: ming\n"
+		  "first_contact: {date: 2024-05-01, by: ming}\nstage: initial\n"
+		  "stage_history:\n  - {stage: initial, date: 2024-05-01}\n");
+	/* script(1) gives crm a pseudo-terminal as its standard output */
+	e2e_run r = e2e_sh("book", "script -qec \"$CRM_BIN export csv\" /dev/null");
+	e2e_assert_code(r, 0);
+	e2e_assert_has(r.out, "Evil\\e]0;pwned\\a");
+	cr_assert_null(strchr(r.out, '\x1b'), "no raw escape reaches the terminal");
+	e2e_assert_hasnt(r.out, "\xEF\xBB\xBF");
+	/* into a pipe the bytes stay exact */
+	e2e_run p = e2e_crmv(b, "export", "csv", NULL);
+	cr_assert_not_null(strchr(p.out, '\x1b'));
+	e2e_run_free(&r), e2e_run_free(&p);
+}
