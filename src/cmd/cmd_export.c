@@ -147,7 +147,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	} else if (!strcmp(x.format, "ics")) {
 		crm_ical_begin(&x.out);
 	}
-	/* TODO(index): select through the SQLite index once list does */
+	/* export still reads the files; the index (crm_index_summaries) should serve it as it serves list */
 	if ((e = crm_records_each(b, &d, each, &x))) {
 		cmd_print_diags(&d);
 		rc = cmd_fail(e);
