@@ -23,11 +23,18 @@ typedef struct {
 	int lock_fd;              /* -1 when not locked */
 } crm_book;
 
+/* What the index compares of a file: size, times in nanoseconds, inode. */
+typedef struct {
+	long long size, mtime, ctime, ino;
+} crm_fstat;
+
 /* One record file found by a scan. */
 typedef struct {
 	char *path;   /* relative to the book root: customers/2024/05/202405001.yaml */
 	char *id;     /* the file name without .yaml */
 	bool symlink; /* a symlink: refused, never read through */
+	bool has_stat; /* st holds the file's lstat (crm_book_scan_stat only) */
+	crm_fstat st;
 } crm_entry;
 
 /*
@@ -50,6 +57,12 @@ char *crm_book_abs(const crm_book *b, const char *rel);
  */
 int crm_book_scan(crm_book *b, crm_entry **out, size_t *n);
 void crm_entries_free(crm_entry *v, size_t n);
+
+/*
+ * crm_book_scan that also lstat-s each record file as it goes (has_stat and
+ * st), for the index's comparison with what it holds.
+ */
+int crm_book_scan_stat(crm_book *b, crm_entry **out, size_t *n);
 
 /*
  * crm_book_scan that also lists, in *links (when not NULL), every symbolic

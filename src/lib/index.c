@@ -27,13 +27,14 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 5"
+#define FORMAT "crm-index 11"
 
 struct crm_index {
 	crm_book *book;
 	sqlite3 *db;
 	crm_index_stats stats;
 	int err; /* the SQLite error that stopped the last refresh */
+	bool reading; /* a read transaction is open (from crm_index_open to _free) */
 };
 
 static const char *const schema_sql =
@@ -43,6 +44,9 @@ static const char *const schema_sql =
 	" skip_line INTEGER, skip_col INTEGER, skip TEXT, load_err TEXT, load_line INTEGER,"
 	" load_col INTEGER, is_map INTEGER);"
 	"CREATE INDEX ix_files_inner ON ix_files(inner_id);"
+	/* covering: the comparison with the working tree reads only this */
+	"CREATE INDEX ix_files_stat ON ix_files(path, size, mtime, ctime, ino);"
+	"CREATE INDEX ix_files_skip ON ix_files(skip) WHERE skip IS NOT NULL;"
 	"CREATE TABLE ix_diags(fid INTEGER, line INTEGER, col INTEGER, sev INTEGER, msg TEXT);"
 	"CREATE INDEX ix_diags_fid ON ix_diags(fid);"
 	"CREATE TABLE ix_customers(fid INTEGER PRIMARY KEY, id TEXT, path TEXT, name TEXT, kind TEXT,"
@@ -50,15 +54,22 @@ static const char *const schema_sql =
 	" industry TEXT, size TEXT, budget_min, budget_max, deadline TEXT, deal_amount,"
 	" deal_signed TEXT, contract_end TEXT, lost_reason TEXT, next_date TEXT, next_action TEXT,"
 	" next_by TEXT, next_priority TEXT, last_followup TEXT, followups INTEGER,"
-	" latest_seq INTEGER, latest_priority TEXT, needs_summary TEXT);"
+	" latest_seq INTEGER, latest_priority TEXT, needs_summary TEXT,"
+	/* the tags joined by US (0x1f), for list without a second query; NULL
+	 * when a tag holds that byte (then ix_tags is read) */
+	" tag_list TEXT);"
 	/* the text find looks in, apart: long rows would slow every scan of ix_customers */
 	"CREATE TABLE ix_search(fid INTEGER PRIMARY KEY, search TEXT, digits TEXT);"
 	"CREATE INDEX ix_customers_id ON ix_customers(id);"
 	"CREATE TABLE ix_tags(fid INTEGER, id TEXT, tag TEXT);"
-	"CREATE INDEX ix_tags_fid ON ix_tags(fid);"
+	"CREATE INDEX ix_tags_fid ON ix_tags(fid, tag);"
+	"CREATE INDEX ix_tags_tag ON ix_tags(tag);"
+	"CREATE INDEX ix_customers_stage ON ix_customers(stage);"
 	"CREATE TABLE ix_contacts(fid INTEGER, id TEXT, seq INTEGER, name TEXT, title TEXT,"
 	" phone TEXT, email TEXT, birthday TEXT, role TEXT);"
 	"CREATE INDEX ix_contacts_fid ON ix_contacts(fid);"
+	/* covering, for the agenda's birthdays in file order */
+	"CREATE INDEX ix_contacts_bday ON ix_contacts(fid, seq, name, birthday) WHERE birthday IS NOT NULL;"
 	"CREATE TABLE ix_decision_chain(fid INTEGER, id TEXT, seq INTEGER, name TEXT, title TEXT,"
 	" role TEXT);"
 	"CREATE INDEX ix_decision_chain_fid ON ix_decision_chain(fid);"
@@ -70,7 +81,7 @@ static const char *const schema_sql =
 	"CREATE INDEX ix_stages_fid ON ix_stages(fid);"
 	"CREATE TABLE ix_dates(fid INTEGER, id TEXT, seq INTEGER, label TEXT, date TEXT,"
 	" yearly INTEGER);"
-	"CREATE INDEX ix_dates_fid ON ix_dates(fid);"
+	"CREATE INDEX ix_dates_fid ON ix_dates(fid, seq, label, date, yearly);"
 	/* the contract (SPEC §8) */
 	"CREATE VIEW customers AS SELECT c.id, c.path, c.name, c.kind, c.source, c.owner,"
 	" c.stage, c.first_contact, c.first_contact_by, c.industry, c.size, c.budget_min,"
@@ -223,7 +234,7 @@ static const char *const stmt_sql[S_N] = {
 	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
-	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_tags VALUES(?,?,?)",
 	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
@@ -265,14 +276,12 @@ static int step(sqlite3_stmt *st)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* A file as lstat saw it. */
-typedef struct {
-	long long size, mtime, ctime, ino;
-} fstat_t;
+/* A file as lstat saw it (size -1: never matches, -2 with ino 1: gone). */
+typedef crm_fstat fstat_t;
 
-/* A row of ix_files, loaded for the comparison. */
+/* A row of ix_files, loaded for the comparison; path points into an arena. */
 typedef struct {
-	char *path;
+	const char *path;
 	long long fid;
 	fstat_t st;
 	bool seen;
@@ -360,12 +369,33 @@ static int put_rows(crm_book *b, stmts *q, long long fid, const crm_entry *e, co
 	else
 		sqlite3_bind_null(c, 27);
 	bind_node(c, 28, at(root, "needs.summary"), false);
+	const crm_node *tags = seq_at(root, "tags");
+	crm_buf tl = CRM_BUF_INIT;
+	bool joinable = true;
+	crm_buf_puts(&tl, "");
+	for (size_t i = 0; tags && i < tags->n; i++) {
+		if (tags->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		if (tags->items[i]->jtype == CRM_JSON_NULL) { /* NULL in ix_tags, left out of lists */
+			joinable = false;
+			continue;
+		}
+		const char *t = tags->items[i]->value;
+		joinable = joinable && !strchr(t, '\x1f');
+		if (tl.len)
+			crm_buf_putc(&tl, '\x1f');
+		crm_buf_puts(&tl, t);
+	}
+	/* an empty tag and no tag differ: an empty first tag is stored by ix_tags */
+	if (tags && tags->n && tl.len == 0)
+		joinable = false;
+	bind_str(c, 29, joinable ? tl.ptr : NULL);
+	crm_buf_free(&tl);
 	if (step(c))
 		return -1;
 	if (!root)
 		return 0;
 
-	const crm_node *tags = seq_at(root, "tags");
 	for (size_t i = 0; tags && i < tags->n; i++) {
 		if (tags->items[i]->kind != CRM_NODE_SCALAR)
 			continue;
@@ -567,6 +597,17 @@ static int index_file(crm_book *b, stmts *q, long long fid, bool is_new, const c
 	return rc;
 }
 
+/*
+ * A file changed within the clock's coarse tick of now could change again
+ * without its times moving: store it as never matching, so the next read
+ * reads it again (git's "racily clean" rule).
+ */
+static void racy(fstat_t *fs, time_t now)
+{
+	if (fs->mtime / 1000000000LL >= now - 1 || fs->ctime / 1000000000LL >= now - 1)
+		fs->size = -1;
+}
+
 static bool lstat_file(const crm_book *b, const char *rel, fstat_t *fs, time_t now)
 {
 	char *abs = crm_book_abs(b, rel);
@@ -579,13 +620,17 @@ static bool lstat_file(const crm_book *b, const char *rel, fstat_t *fs, time_t n
 	fs->mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 	fs->ctime = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
 	fs->ino = (long long)st.st_ino;
-	/*
-	 * A file changed within the clock's coarse tick of now could change again
-	 * without its times moving: store it as never matching, so the next read
-	 * reads it again (git's "racily clean" rule).
-	 */
-	if (st.st_mtim.tv_sec >= now - 1 || st.st_ctim.tv_sec >= now - 1)
-		fs->size = -1;
+	racy(fs, now);
+	return true;
+}
+
+/* The file's stat: from the scan when it took one, else lstat now. */
+static bool entry_stat(const crm_book *b, const crm_entry *e, fstat_t *fs, time_t now)
+{
+	if (!e->has_stat)
+		return lstat_file(b, e->path, fs, now);
+	*fs = e->st;
+	racy(fs, now);
 	return true;
 }
 
@@ -602,31 +647,38 @@ void crm_index_set_progress(void (*fn)(size_t done, size_t total))
 	progress_fn = fn;
 }
 
-static void frows_free(frow *v, size_t n)
+/* The rows of ix_files, their paths in one arena (one allocation, not 100,000). */
+typedef struct {
+	frow *v;
+	size_t n;
+	crm_buf arena;
+} frows;
+
+static void frows_free(frows *f)
 {
-	for (size_t i = 0; i < n; i++)
-		free(v[i].path);
-	free(v);
+	free(f->v);
+	crm_buf_free(&f->arena);
 }
 
-static int load_frows(sqlite3 *db, frow **out, size_t *n)
+static int load_frows(sqlite3 *db, frows *out)
 {
 	sqlite3_stmt *st;
-	*out = NULL;
-	*n = 0;
+	*out = (frows){.arena = CRM_BUF_INIT};
 	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino FROM ix_files ORDER BY path", -1, &st,
 			       NULL) != SQLITE_OK)
 		return -1;
 	size_t cap = 0;
-	frow *v = NULL;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
+		if (out->n == cap) {
 			cap = cap ? cap * 2 : 1024;
-			v = crm_xrealloc(v, cap * sizeof *v);
+			out->v = crm_xrealloc(out->v, cap * sizeof *out->v);
 		}
-		frow *f = &v[(*n)++];
-		f->path = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
+		frow *f = &out->v[out->n++];
+		/* an offset for now: the arena moves as it grows */
+		f->path = (const char *)(uintptr_t)out->arena.len;
+		crm_buf_put(&out->arena, (const char *)sqlite3_column_text(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0) + 1);
 		f->fid = sqlite3_column_int64(st, 1);
 		f->st.size = sqlite3_column_int64(st, 2);
 		f->st.mtime = sqlite3_column_int64(st, 3);
@@ -636,13 +688,27 @@ static int load_frows(sqlite3 *db, frow **out, size_t *n)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		frows_free(v, *n);
-		*n = 0;
+		frows_free(out);
+		*out = (frows){.arena = CRM_BUF_INIT};
 		return -1;
 	}
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].path = out->arena.ptr + (uintptr_t)out->v[i].path;
 	/* ORDER BY path walks the UNIQUE index: BINARY collation is strcmp's order */
-	*out = v;
 	return 0;
+}
+
+/* The row of `path`: the one after the last match when the orders agree (the
+ * usual case, as both come sorted), else a binary search. */
+static frow *find_frow(frows *f, size_t *cursor, const char *path)
+{
+	if (*cursor < f->n && !strcmp(f->v[*cursor].path, path))
+		return &f->v[(*cursor)++];
+	frow key = {.path = path};
+	frow *hit = f->n ? bsearch(&key, f->v, f->n, sizeof *f->v, frow_cmp) : NULL;
+	if (hit)
+		*cursor = (size_t)(hit - f->v) + 1;
+	return hit;
 }
 
 /*
@@ -652,16 +718,17 @@ static int load_frows(sqlite3 *db, frow **out, size_t *n)
 static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty,
 		      fstat_t *seen)
 {
-	frow *rows;
-	size_t nrows;
+	frows fr;
 	*dirty = 0;
-	if (load_frows(ix->db, &rows, &nrows))
+	if (load_frows(ix->db, &fr))
 		return -1;
+	frow *rows = fr.v;
+	size_t nrows = fr.n, cursor = 0;
 	stmts q;
 	int rc = 0;
 	if (write && stmts_prepare(ix->db, &q)) {
 		stmts_free(&q);
-		frows_free(rows, nrows);
+		frows_free(&fr);
 		return -1;
 	}
 	time_t now = time(NULL);
@@ -670,14 +737,14 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 	bool show = false;
 	for (size_t i = 0; i < n && !rc; i++) {
 		fstat_t fs;
-		frow key = {.path = v[i].path};
-		frow *f = nrows ? bsearch(&key, rows, nrows, sizeof *rows, frow_cmp) : NULL;
+		frow *f = find_frow(&fr, &cursor, v[i].path);
 		if (f)
 			f->seen = true;
-		/* `seen` holds what a first pass found: reusing it can only store a
-		 * stat older than the content read, which makes a later read look again */
+		/* `seen` (and the scan's stat) hold what was found before: reusing it
+		 * can only store a stat older than the content read, which makes a
+		 * later read look again */
 		bool ok = seen && seen[i].ino ? (fs = seen[i], fs.size != -2)
-					      : lstat_file(ix->book, v[i].path, &fs, now);
+					      : entry_stat(ix->book, &v[i], &fs, now);
 		if (!ok)
 			fs = (fstat_t){-2, 0, 0, 1};
 		if (seen)
@@ -720,7 +787,7 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 		progress_fn(n, n);
 	if (write)
 		stmts_free(&q);
-	frows_free(rows, nrows);
+	frows_free(&fr);
 	return rc;
 }
 
@@ -823,13 +890,35 @@ fail:
 	return -1;
 }
 
+/* The format the tables were made for; NULL when none is stored. */
+static char *stored_format(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM ix_meta WHERE key='format'", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * Make the tables when the database is new. -2 when it holds another
+ * format's tables (the caller deletes the file and starts again: indexes and
+ * columns change between formats, not only what goes into them).
+ */
 static int create_schema(sqlite3 *db)
 {
 	int err;
 	char *fp = stored_fingerprint(db, &err);
 	free(fp);
-	if (err == SQLITE_OK)
-		return 0;
+	if (err == SQLITE_OK) {
+		char *format = stored_format(db);
+		bool ours = format && !strcmp(format, FORMAT);
+		free(format);
+		return ours ? 0 : -2;
+	}
 	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
 		return -1;
 	/* another process may have made it meanwhile */
@@ -837,7 +926,8 @@ static int create_schema(sqlite3 *db)
 	free(fp);
 	if (err == SQLITE_OK)
 		return exec(db, "COMMIT") == SQLITE_OK ? 0 : -1;
-	if (exec(db, schema_sql) != SQLITE_OK) {
+	if (exec(db, schema_sql) != SQLITE_OK ||
+	    exec(db, "INSERT INTO ix_meta VALUES('format', '" FORMAT "')") != SQLITE_OK) {
 		exec(db, "ROLLBACK");
 		return -1;
 	}
@@ -881,9 +971,10 @@ static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, cons
 		if (rc == SQLITE_OK)
 			rc = exec(db, "PRAGMA cache_size=-16000");
 		ix->err = 0;
-		if (rc == SQLITE_OK && create_schema(db) == 0 && refresh(ix, v, n) == 0)
+		int made = rc == SQLITE_OK ? create_schema(db) : -1;
+		if (made == 0 && refresh(ix, v, n) == 0)
 			return db;
-		int code = ix->err ? ix->err : sqlite3_errcode(db);
+		int code = made == -2 ? SQLITE_SCHEMA : ix->err ? ix->err : sqlite3_errcode(db);
 		sqlite3_close(db);
 		ix->db = NULL;
 		/* a read-only .git or another crm holding on too long: answer from memory;
@@ -904,7 +995,7 @@ int crm_index_open(crm_index **out, crm_book *b, crm_diags *d)
 	*out = NULL;
 	crm_entry *v = NULL;
 	size_t n = 0;
-	int rc = crm_book_scan(b, &v, &n);
+	int rc = crm_book_scan_stat(b, &v, &n);
 	if (rc)
 		return rc;
 	crm_index *ix = crm_xcalloc(1, sizeof *ix);
@@ -926,8 +1017,12 @@ int crm_index_open(crm_index **out, crm_book *b, crm_diags *d)
 			ix = NULL;
 		}
 	}
-	if (ix)
+	if (ix) {
 		ix->stats.records = n;
+		/* one read transaction for every query that follows: one snapshot,
+		 * and no lock taken and dropped per statement */
+		ix->reading = exec(ix->db, "BEGIN") == SQLITE_OK;
+	}
 	free(gd);
 	free(dir);
 	free(file);
@@ -951,6 +1046,8 @@ void crm_index_free(crm_index *ix)
 {
 	if (!ix)
 		return;
+	if (ix->reading)
+		exec(ix->db, "COMMIT");
 	sqlite3_close(ix->db);
 	free(ix);
 }
@@ -1306,7 +1403,13 @@ static char *col_dup(sqlite3_stmt *st, int c)
 typedef struct {
 	long long fid;
 	crm_summary *s;
+	bool joined; /* its tags came from tag_list */
 } by_fid;
+
+static int by_path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const by_fid *)a)->s->path, ((const by_fid *)b)->s->path);
+}
 
 static int by_fid_cmp(const void *a, const void *b)
 {
@@ -1320,10 +1423,15 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 	*out = NULL;
 	*n = 0;
 	crm_buf q = CRM_BUF_INIT;
-	crm_buf_puts(&q, "SELECT f.fid, f.path, f.inner_id, f.skip, f.skip_line, f.skip_col, c.name, c.kind,"
-			 " c.stage, c.owner, c.source, c.first_contact, c.next_date, c.next_action,"
-			 " c.next_by, c.next_priority FROM ix_files f JOIN ix_customers c ON c.fid = f.fid"
-			 " WHERE f.skip IS NOT NULL OR (1");
+	/* two halves, so that each can use its index: the skipped files (for
+	 * their warnings), then the records that pass the filter */
+	const char *cols = "SELECT f.fid, f.path, f.inner_id, f.skip, f.skip_line, f.skip_col, c.name,"
+			   " c.kind, c.stage, c.owner, c.source, c.first_contact, c.next_date,"
+			   " c.next_action, c.next_by, c.next_priority, c.tag_list";
+	crm_buf_printf(&q, "SELECT * FROM (%s FROM ix_files f INDEXED BY ix_files_skip JOIN ix_customers c ON c.fid = f.fid"
+			   " WHERE f.skip IS NOT NULL ORDER BY f.path) UNION ALL"
+			   " %s FROM ix_customers c JOIN ix_files f ON f.fid = c.fid WHERE f.skip IS NULL",
+		       cols, cols);
 	/* parameters in order: ?1 stage ?2 owner ?3 source ?4 kind ?5 industry ?6 priority
 	 * ?7 due_before ?8 today, then the tags */
 	if (f->stage)
@@ -1336,8 +1444,11 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 		crm_buf_puts(&q, " AND c.kind = ?4");
 	if (f->industry)
 		crm_buf_puts(&q, " AND c.industry = ?5 COLLATE NOCASE");
+	/* with a stage, its index narrows first and each tag is one look-up;
+	 * else the tag's own index does */
 	for (size_t i = 0; i < f->ntags; i++)
-		crm_buf_printf(&q, " AND EXISTS (SELECT 1 FROM ix_tags t WHERE t.fid = f.fid AND t.tag = ?%zu)",
+		crm_buf_printf(&q, f->stage ? " AND EXISTS (SELECT 1 FROM ix_tags t WHERE t.fid = c.fid AND t.tag = ?%zu)"
+					    : " AND c.fid IN (SELECT t.fid FROM ix_tags t WHERE t.tag = ?%zu)",
 			       9 + i);
 	if (f->priority || f->due_before_set || f->overdue)
 		crm_buf_puts(&q, " AND c.next_date IS NOT NULL");
@@ -1349,7 +1460,8 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 		crm_buf_puts(&q, " AND c.next_date < ?7");
 	if (f->overdue)
 		crm_buf_puts(&q, " AND c.next_date < ?8");
-	crm_buf_puts(&q, ") ORDER BY f.path");
+	/* no ORDER BY: it would make SQLite walk every path in order; the few
+	 * that pass are sorted below */
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db, q.ptr, -1, &st, NULL) != SQLITE_OK) {
 		int rc = crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
@@ -1370,7 +1482,7 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 	bind_str(st, 8, today);
 	for (size_t i = 0; i < f->ntags; i++)
 		bind_str(st, 9 + (int)i, f->tags[i]);
-	size_t cap = 0;
+	size_t cap = 0, need_tags = 0;
 	by_fid *v = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
@@ -1407,12 +1519,46 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 			cap = cap ? cap * 2 : 256;
 			v = crm_xrealloc(v, cap * sizeof *v);
 		}
+		const char *tl = (const char *)sqlite3_column_text(st, 16);
+		if (tl) {
+			for (const char *p = tl; *tl; ) { /* "" is no tag at all */
+				const char *e = strchr(p, '\x1f');
+				size_t len = e ? (size_t)(e - p) : strlen(p);
+				s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
+				s->tags[s->ntags++] = crm_xstrndup(p, len);
+				if (!e)
+					break;
+				p = e + 1;
+			}
+		} else {
+			need_tags++;
+		}
 		v[*n].fid = sqlite3_column_int64(st, 0);
+		v[*n].joined = tl != NULL;
 		v[(*n)++].s = s;
 	}
 	sqlite3_finalize(st);
-	/* the tags, in one pass, matched by file number */
-	if (*n) {
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, by_path_cmp);
+	/* the tags not joined in tag_list: a few customers look theirs up, many
+	 * read them all in one pass */
+	if (need_tags && need_tags < 2000) {
+		if (sqlite3_prepare_v2(ix->db, "SELECT tag FROM ix_tags WHERE fid = ? AND tag IS NOT NULL"
+					       " ORDER BY rowid", -1, &st, NULL) == SQLITE_OK) {
+			for (size_t i = 0; i < *n; i++) {
+				crm_summary *s = v[i].s;
+				if (v[i].joined)
+					continue;
+				sqlite3_bind_int64(st, 1, v[i].fid);
+				while (sqlite3_step(st) == SQLITE_ROW) {
+					s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
+					s->tags[s->ntags++] = col_dup(st, 0);
+				}
+				sqlite3_reset(st);
+			}
+			sqlite3_finalize(st);
+		}
+	} else if (need_tags) {
 		by_fid *sorted = crm_xcalloc(*n, sizeof *sorted);
 		memcpy(sorted, v, *n * sizeof *v);
 		qsort(sorted, *n, sizeof *sorted, by_fid_cmp);
@@ -1424,6 +1570,8 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 				if (!hit)
 					continue;
 				crm_summary *s = hit->s;
+				if (hit->joined)
+					continue;
 				s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
 				s->tags[s->ntags++] = col_dup(st, 1);
 			}

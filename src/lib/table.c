@@ -151,23 +151,37 @@ static const char *cell(const struct row *r, size_t c)
 /*
  * What a terminal is shown for s: made visible (crm_visible_put, so that a
  * newline or an escape sequence in a record cannot break the table or drive
- * the terminal), then cut to max_width.
+ * the terminal), then cut to max_width. Returns s itself when it needs
+ * neither (most cells), else a new string in *owned; *width is its width.
  */
-static char *display_text(const char *s, size_t max_width)
+static const char *display_text(const char *s, size_t max_width, char **owned, size_t *width)
 {
-	crm_buf clean = CRM_BUF_INIT;
-	crm_visible_put(&clean, s, strlen(s), 0);
-	if (max_width == 0)
-		return crm_buf_detach(&clean);
-	crm_buf cut = CRM_BUF_INIT;
-	crm_utf8_truncate(&cut, crm_buf_cstr(&clean), max_width);
-	crm_buf_free(&clean);
-	return crm_buf_detach(&cut);
+	size_t len = strlen(s);
+	const char *d = s;
+	*owned = NULL;
+	if (crm_visible_needed(s, len, 0)) {
+		crm_buf clean = CRM_BUF_INIT;
+		crm_visible_put(&clean, s, len, 0);
+		d = *owned = crm_buf_detach(&clean);
+		if (!d)
+			d = *owned = crm_xstrdup("");
+	}
+	*width = crm_utf8_width(d);
+	if (max_width && *width > max_width) {
+		crm_buf cut = CRM_BUF_INIT;
+		crm_utf8_truncate(&cut, d, max_width);
+		free(*owned);
+		d = *owned = crm_buf_detach(&cut);
+		if (!d)
+			d = *owned = crm_xstrdup("");
+		*width = crm_utf8_width(d);
+	}
+	return d;
 }
 
 /* One line: cells[0..ncols) laid out in their columns, trailing spaces dropped. */
-static void render_line(const crm_table *t, char *const *cells, const size_t *widths,
-			crm_buf *out)
+static void render_line(const crm_table *t, const char *const *cells, const size_t *cw,
+			const size_t *widths, crm_buf *out)
 {
 	size_t start = out->len;
 	bool any = false;
@@ -177,13 +191,15 @@ static void render_line(const crm_table *t, char *const *cells, const size_t *wi
 		if (any)
 			crm_buf_puts(out, "  ");
 		any = true;
-		size_t w = crm_utf8_width(cells[c]);
+		size_t w = cw[c];
 		if (t->cols[c].align == CRM_ALIGN_RIGHT) {
 			for (; w < widths[c]; w++)
 				crm_buf_putc(out, ' ');
 			crm_buf_puts(out, cells[c]);
 		} else {
-			crm_utf8_pad(out, cells[c], widths[c]);
+			crm_buf_puts(out, cells[c]);
+			for (; w < widths[c]; w++)
+				crm_buf_putc(out, ' ');
 		}
 	}
 	size_t end = out->len;
@@ -198,25 +214,28 @@ void crm_table_render(const crm_table *t, crm_buf *out)
 	size_t nc = t->ncols, nlines = t->nrows + 1;
 	if (nc == 0)
 		return;
-	/* Display text of every cell, line 0 being the header. */
-	char **text = crm_xcalloc(nlines * nc, sizeof *text);
+	/* Display text of every cell and its width, line 0 being the header. */
+	const char **text = crm_xcalloc(nlines * nc, sizeof *text);
+	char **owned = crm_xcalloc(nlines * nc, sizeof *owned);
+	size_t *cw = crm_xcalloc(nlines * nc, sizeof *cw);
 	size_t *widths = crm_xcalloc(nc, sizeof *widths);
 	bool header = has_header(t);
 	for (size_t l = header ? 0 : 1; l < nlines; l++) {
 		for (size_t c = 0; c < nc; c++) {
 			const char *s = l == 0 ? t->cols[c].header : cell(&t->rows[l - 1], c);
-			char *d = display_text(s, t->cols[c].max_width);
-			size_t w = crm_utf8_width(d);
-			if (w > widths[c])
-				widths[c] = w;
-			text[l * nc + c] = d;
+			size_t i = l * nc + c;
+			text[i] = display_text(s, t->cols[c].max_width, &owned[i], &cw[i]);
+			if (cw[i] > widths[c])
+				widths[c] = cw[i];
 		}
 	}
 	for (size_t l = header ? 0 : 1; l < nlines; l++)
-		render_line(t, &text[l * nc], widths, out);
+		render_line(t, &text[l * nc], &cw[l * nc], widths, out);
 	for (size_t i = 0; i < nlines * nc; i++)
-		free(text[i]);
+		free(owned[i]);
+	free(owned);
 	free(text);
+	free(cw);
 	free(widths);
 }
 

@@ -301,6 +301,12 @@ size_t crm_utf8_width(const char *s)
 		return 0;
 	size_t len = strlen(s), w = 0;
 	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f) { /* printable ASCII: one column (tables are mostly that) */
+			w++;
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		int cw;
 		i += step(s, len, i, &cp, &cw);

@@ -14,6 +14,7 @@
 #include "crm/book.h"
 #include "crm/buf.h"
 #include "crm/index.h"
+#include "crm/query.h"
 
 #include <sqlite3.h>
 
@@ -350,6 +351,92 @@ Test(index, another_versions_tables_are_rebuilt_on_disk)
 	crm_index_free(ix);
 	ix = open_index(b);
 	cr_expect_not(crm_index_last_stats(ix)->memory);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+Test(index, an_older_format_is_made_again_with_this_formats_indexes)
+{
+	make_book();
+	put_record("202405001", "initial");
+	crm_book *b = open_book();
+	crm_index_free(open_index(b));
+	/* what an older crm left: the same columns, fewer indexes, its format */
+	char *file = crm_xasprintf("%s/.git/crm/index.sqlite", root);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "DROP INDEX ix_files_stat; DROP INDEX ix_tags_tag;"
+				      " UPDATE ix_meta SET value = 'crm-index 1' WHERE key = 'format'",
+				  NULL, NULL, NULL),
+		     SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	free(file);
+	crm_index *ix = open_index(b);
+	cr_expect(crm_index_last_stats(ix)->rebuilt);
+	cr_expect_not(crm_index_last_stats(ix)->memory);
+	expect_one(ix, "SELECT count(*) FROM sqlite_master WHERE name IN ('ix_files_stat', 'ix_tags_tag')", "2");
+	expect_one(ix, "SELECT name FROM customers", "Customer 202405001");
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+/* list's summaries carry each record's tags in order, as the file has them */
+Test(index, summaries_carry_the_tags_in_order)
+{
+	make_book();
+	const char *recs[][2] = {
+		{"202405001", "tags: [b, a, \"x y\", b2]\n"},
+		{"202405002", "tags: [高意向, a]\n"},
+		{"202405003", "tags: [a, \"c, d\"]\n"},
+		{"202405004", ""},
+		{"202405005", "tags: []\n"},
+	};
+	const char *want[] = {"b|a|x y|b2|", "高意向|a|", "a|c, d|", "", ""};
+	for (size_t i = 0; i < 5; i++) {
+		char *rel = crm_xasprintf("customers/2024/05/%s.yaml", recs[i][0]);
+		char *t = crm_xasprintf("id: \"%s\"\nname: C%zu\nkind: company\nsource: online\nowner: ming\n"
+					"first_contact: {date: 2024-05-01, by: ming}\nstage: initial\n%s",
+					recs[i][0], i, recs[i][1]);
+		put(rel, t);
+		free(t);
+		free(rel);
+	}
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	crm_filter f = {0};
+	crm_summary **v = NULL;
+	size_t n = 0;
+	crm_diags skipped = {0};
+	cr_assert_eq(crm_index_summaries(ix, &f, &v, &n, &skipped), 0, "%s", crm_error_last());
+	cr_assert_eq(n, 5, "%zu, first skipped: %s", n, skipped.n ? skipped.v[0].msg : "none");
+	crm_diags_free(&skipped);
+	for (size_t i = 0; i < n; i++) {
+		crm_buf got = CRM_BUF_INIT;
+		crm_buf_puts(&got, "");
+		for (size_t k = 0; k < v[i]->ntags; k++)
+			crm_buf_printf(&got, "%s|", v[i]->tags[k]);
+		cr_expect_str_eq(crm_buf_cstr(&got), want[i], "%s: %s", v[i]->id, crm_buf_cstr(&got));
+		crm_buf_free(&got);
+		crm_summary_free(v[i]);
+	}
+	free(v);
+	/* and a tag filter with a stage takes the other plan, with the same answer */
+	const char *tag[] = {"a"};
+	f.tags = tag;
+	f.ntags = 1;
+	for (int staged = 0; staged < 2; staged++) {
+		f.stage = staged ? "initial" : NULL;
+		cr_assert_eq(crm_index_summaries(ix, &f, &v, &n, NULL), 0, "%s", crm_error_last());
+		cr_expect_eq(n, 3, "with stage %d: %zu", staged, n);
+		if (n == 3) {
+			cr_expect_str_eq(v[0]->id, "202405001");
+			cr_expect_str_eq(v[1]->id, "202405002");
+			cr_expect_str_eq(v[2]->id, "202405003");
+		}
+		for (size_t i = 0; i < n; i++)
+			crm_summary_free(v[i]);
+		free(v);
+	}
 	crm_index_free(ix);
 	crm_book_free(b);
 }
