@@ -1,0 +1,52 @@
+#ifndef CRM_INDEX_INT_H
+#define CRM_INDEX_INT_H
+/*
+ * What the index's files share (index.h is the interface): the handle, and
+ * the statements that write one record's rows. Only the index_*.c files and
+ * index.c include this (and sqlite3.h).
+ */
+#include "crm/index.h"
+
+#include <sqlite3.h>
+
+struct crm_index {
+	crm_book *book;
+	sqlite3 *db;
+	crm_index_stats stats;
+	int err;      /* the SQLite error that stopped the last refresh */
+	bool reading; /* a read transaction is open (from crm_index_open to _free) */
+};
+
+/* The statements that write and drop a record's rows, prepared once per refresh. */
+enum {
+	S_FILE_INS, S_FILE_UPD, S_FILE_DEL, S_DIAG, S_CUST, S_TAG, S_CONTACT, S_CHAIN, S_FUP,
+	S_STAGE, S_DATE, S_SEARCH, S_N
+};
+
+#define CRM_IX_NDATA 9 /* tables with rows per record, besides ix_files */
+
+typedef struct {
+	sqlite3_stmt *s[S_N];
+	sqlite3_stmt *del[CRM_IX_NDATA];
+} crm_ix_stmts;
+
+int crm_ix_stmts_prepare(sqlite3 *db, crm_ix_stmts *q);
+void crm_ix_stmts_free(crm_ix_stmts *q);
+
+/* Read, check and store one record file (new, fid 0, or changed). */
+int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
+		      const crm_fstat *fs);
+
+/* Drop every row of file fid. */
+int crm_ix_drop(crm_ix_stmts *q, long long fid);
+
+/* Empty every table of rows (a rebuild). */
+int crm_ix_clear(sqlite3 *db);
+
+/* Bind text, or NULL for NULL. */
+void crm_ix_bind_str(sqlite3_stmt *st, int col, const char *s);
+
+/* Open a database with crm's settings (busy timeout); NULL on failure. */
+sqlite3 *crm_ix_open_db(const char *file, int flags);
+
+#endif

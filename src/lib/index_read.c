@@ -1,0 +1,561 @@
+/*
+ * index_read.c: the answers that commands read from the index (index.h):
+ * validation results, name lookup, list's summaries, find's candidates and
+ * the agenda's facts.
+ */
+#include "index_int.h"
+
+#include "crm/agenda.h"
+#include "crm/buf.h"
+#include "crm/record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int crm_index_diags(crm_index *ix, const char *const *paths, size_t n, crm_diags *d)
+{
+	size_t before = crm_diags_errors(d);
+	sqlite3_stmt *st;
+	/* ids unique across the book: the later file (in path order) is wrong */
+	if (n == 0 &&
+	    sqlite3_prepare_v2(ix->db,
+			       "SELECT f.path, f.inner_id, (SELECT min(e.path) FROM ix_files e WHERE"
+			       " e.inner_id = f.inner_id AND e.path < f.path) AS first FROM ix_files f"
+			       " WHERE f.inner_id <> '' AND first IS NOT NULL ORDER BY first, f.path",
+			       -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			crm_diags_add(d, (const char *)sqlite3_column_text(st, 0), 1, 1, CRM_SEV_ERROR,
+				      "id '%s' is used by %s too; ids must be unique",
+				      (const char *)sqlite3_column_text(st, 1),
+				      (const char *)sqlite3_column_text(st, 2));
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(ix->db,
+			       "SELECT f.path, d.line, d.col, d.sev, d.msg FROM ix_files f JOIN ix_diags d"
+			       " ON d.fid = f.fid WHERE ?1 = 0 OR f.path IN (SELECT value FROM"
+			       " json_each(?2)) ORDER BY f.path, d.rowid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return (int)(crm_diags_errors(d) - before);
+	crm_buf js = CRM_BUF_INIT;
+	crm_buf_putc(&js, '[');
+	for (size_t i = 0; i < n; i++) {
+		crm_buf_puts(&js, i ? ",\"" : "\"");
+		for (const char *p = paths[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				crm_buf_putc(&js, '\\');
+			crm_buf_putc(&js, *p);
+		}
+		crm_buf_putc(&js, '"');
+	}
+	crm_buf_putc(&js, ']');
+	sqlite3_bind_int64(st, 1, (long long)n);
+	sqlite3_bind_text(st, 2, js.ptr, (int)js.len, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		crm_diags_add(d, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+			      sqlite3_column_int(st, 2),
+			      sqlite3_column_int(st, 3) ? CRM_SEV_ERROR : CRM_SEV_WARNING, "%s",
+			      (const char *)sqlite3_column_text(st, 4));
+	sqlite3_finalize(st);
+	crm_buf_free(&js);
+	return (int)(crm_diags_errors(d) - before);
+}
+
+int crm_index_resolve(crm_index *ix, const char *who, char **path)
+{
+	*path = NULL;
+	if (!who || !*who)
+		return crm_error_set(CRM_EUSAGE, "name a customer by id, id prefix or part of the name");
+	/* exact id, else id prefix, else name fragment (an exact name beats fragments) */
+	static const char *const sql[] = {
+		"SELECT id, path, name FROM ix_customers WHERE id = ?1 ORDER BY path",
+		"SELECT id, path, name FROM ix_customers WHERE substr(id, 1, length(?1)) = ?1 ORDER BY path",
+		"SELECT id, path, name FROM ix_customers WHERE instr(lower(name), lower(?1)) > 0"
+		" ORDER BY path",
+	};
+	for (int k = 0; k < 3; k++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(ix->db, sql[k], -1, &st, NULL) != SQLITE_OK)
+			return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+		sqlite3_bind_text(st, 1, who, -1, SQLITE_TRANSIENT);
+		size_t nh = 0, exact = 0;
+		char *exact_path = NULL;
+		crm_buf list = CRM_BUF_INIT;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(st, 0);
+			const char *p = (const char *)sqlite3_column_text(st, 1);
+			const char *nm = (const char *)sqlite3_column_text(st, 2);
+			if (nh == 0)
+				*path = crm_xstrdup(p);
+			if (k == 2 && nm && !strcasecmp(nm, who)) {
+				exact++;
+				free(exact_path);
+				exact_path = crm_xstrdup(p);
+			}
+			if (nh < 20)
+				crm_buf_printf(&list, "\n  %s  %s", id, k == 0 ? "" : nm ? nm : "");
+			nh++;
+		}
+		sqlite3_finalize(st);
+		if (nh > 1 && exact == 1) {
+			free(*path);
+			*path = exact_path;
+			exact_path = NULL;
+			nh = 1;
+		}
+		free(exact_path);
+		if (nh == 1) {
+			crm_buf_free(&list);
+			return 0;
+		}
+		free(*path);
+		*path = NULL;
+		if (nh > 1) {
+			if (nh > 20)
+				crm_buf_printf(&list, "\n  ... and %zu more", nh - 20);
+			int rc = crm_error_set(CRM_EFAIL, "'%s' matches %zu customers; name one by id:%s",
+					       who, nh, list.ptr);
+			crm_buf_free(&list);
+			return rc;
+		}
+		crm_buf_free(&list);
+	}
+	return crm_error_set(CRM_ENOTFOUND,
+			     "no customer '%s' (try 'crm find %s', or 'crm list' to see them all)", who, who);
+}
+
+/* An entry's path and its place in the caller's array. */
+typedef struct {
+	const char *path;
+	size_t i;
+} entry_at;
+
+static int entry_at_cmp(const void *a, const void *b)
+{
+	return strcmp(((const entry_at *)a)->path, ((const entry_at *)b)->path);
+}
+
+void crm_index_lookup(crm_index *ix, const crm_entry *v, size_t n, char **names, long *errors)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (names)
+			names[i] = NULL;
+		if (errors)
+			errors[i] = -1;
+	}
+	sqlite3_stmt *st;
+	if (!ix || sqlite3_prepare_v2(ix->db, "SELECT f.path, c.name, f.errors FROM ix_files f"
+					       " LEFT JOIN ix_customers c ON c.fid = f.fid",
+				      -1, &st, NULL) != SQLITE_OK)
+		return;
+	/* one pass over the table; entries are found by path */
+	entry_at *idx = crm_xcalloc(n ? n : 1, sizeof *idx);
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (entry_at){v[i].path, i};
+	qsort(idx, n, sizeof *idx, entry_at_cmp);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		entry_at key = {(const char *)sqlite3_column_text(st, 0), 0};
+		entry_at *f = n && key.path ? bsearch(&key, idx, n, sizeof *idx, entry_at_cmp) : NULL;
+		if (!f)
+			continue;
+		const char *nm = (const char *)sqlite3_column_text(st, 1);
+		if (names && nm)
+			names[f->i] = crm_xstrdup(nm);
+		if (errors)
+			errors[f->i] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	free(idx);
+}
+
+/* ---- list ---- */
+
+static char *col_dup(sqlite3_stmt *st, int c)
+{
+	const char *t = (const char *)sqlite3_column_text(st, c);
+	return t ? crm_xstrdup(t) : NULL;
+}
+
+typedef struct {
+	long long fid;
+	crm_summary *s;
+	bool joined; /* its tags came from tag_list */
+} by_fid;
+
+static int by_path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const by_fid *)a)->s->path, ((const by_fid *)b)->s->path);
+}
+
+static int by_fid_cmp(const void *a, const void *b)
+{
+	long long x = ((const by_fid *)a)->fid, y = ((const by_fid *)b)->fid;
+	return (x > y) - (x < y);
+}
+
+int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, size_t *n,
+			crm_diags *skipped)
+{
+	*out = NULL;
+	*n = 0;
+	crm_buf q = CRM_BUF_INIT;
+	/* two halves, so that each can use its index: the skipped files (for
+	 * their warnings), then the records that pass the filter */
+	const char *cols = "SELECT f.fid, f.path, f.inner_id, f.skip, f.skip_line, f.skip_col, c.name,"
+			   " c.kind, c.stage, c.owner, c.source, c.first_contact, c.next_date,"
+			   " c.next_action, c.next_by, c.next_priority, c.tag_list";
+	crm_buf_printf(&q, "SELECT * FROM (%s FROM ix_files f INDEXED BY ix_files_skip JOIN ix_customers c ON c.fid = f.fid"
+			   " WHERE f.skip IS NOT NULL ORDER BY f.path) UNION ALL"
+			   " %s FROM ix_customers c JOIN ix_files f ON f.fid = c.fid WHERE f.skip IS NULL",
+		       cols, cols);
+	/* parameters in order: ?1 stage ?2 owner ?3 source ?4 kind ?5 industry ?6 priority
+	 * ?7 due_before ?8 today, then the tags */
+	if (f->stage)
+		crm_buf_puts(&q, " AND c.stage = ?1");
+	if (f->owner)
+		crm_buf_puts(&q, " AND c.owner = ?2");
+	if (f->source)
+		crm_buf_puts(&q, " AND c.source = ?3");
+	if (f->kind)
+		crm_buf_puts(&q, " AND c.kind = ?4");
+	if (f->industry)
+		crm_buf_puts(&q, " AND c.industry = ?5 COLLATE NOCASE");
+	/* with a stage, its index narrows first and each tag is one look-up;
+	 * else the tag's own index does */
+	for (size_t i = 0; i < f->ntags; i++)
+		crm_buf_printf(&q, f->stage ? " AND EXISTS (SELECT 1 FROM ix_tags t WHERE t.fid = c.fid AND t.tag = ?%zu)"
+					    : " AND c.fid IN (SELECT t.fid FROM ix_tags t WHERE t.tag = ?%zu)",
+			       9 + i);
+	if (f->priority || f->due_before_set || f->overdue)
+		crm_buf_puts(&q, " AND c.next_date IS NOT NULL");
+	if (f->priority)
+		crm_buf_puts(&q, " AND c.next_priority = ?6");
+	if (f->due_before_set || f->overdue)
+		crm_buf_puts(&q, " AND c.next_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'");
+	if (f->due_before_set)
+		crm_buf_puts(&q, " AND c.next_date < ?7");
+	if (f->overdue)
+		crm_buf_puts(&q, " AND c.next_date < ?8");
+	/* no ORDER BY: it would make SQLite walk every path in order; the few
+	 * that pass are sorted below */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db, q.ptr, -1, &st, NULL) != SQLITE_OK) {
+		int rc = crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+		crm_buf_free(&q);
+		return rc;
+	}
+	crm_buf_free(&q);
+	char due[CRM_DATE_STRLEN], today[CRM_DATE_STRLEN];
+	crm_date_format(f->due_before, due);
+	crm_date_format(f->today, today);
+	crm_ix_bind_str(st, 1, f->stage);
+	crm_ix_bind_str(st, 2, f->owner);
+	crm_ix_bind_str(st, 3, f->source);
+	crm_ix_bind_str(st, 4, f->kind);
+	crm_ix_bind_str(st, 5, f->industry);
+	crm_ix_bind_str(st, 6, f->priority);
+	crm_ix_bind_str(st, 7, due);
+	crm_ix_bind_str(st, 8, today);
+	for (size_t i = 0; i < f->ntags; i++)
+		crm_ix_bind_str(st, 9 + (int)i, f->tags[i]);
+	size_t cap = 0, need_tags = 0;
+	by_fid *v = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			if (skipped)
+				crm_diags_add(skipped, (const char *)sqlite3_column_text(st, 1),
+					      sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 3));
+			continue;
+		}
+		crm_summary *s = crm_xcalloc(1, sizeof *s);
+		s->path = col_dup(st, 1);
+		const char *inner = (const char *)sqlite3_column_text(st, 2);
+		if (inner && *inner) {
+			s->id = crm_xstrdup(inner);
+		} else {
+			const char *base = strrchr(s->path, '/') + 1;
+			s->id = crm_xstrndup(base, strlen(base) - 5);
+		}
+		s->name = col_dup(st, 6);
+		s->kind = col_dup(st, 7);
+		s->stage = col_dup(st, 8);
+		s->owner = col_dup(st, 9);
+		s->source = col_dup(st, 10);
+		s->first_contact = col_dup(st, 11);
+		if ((s->has_next = sqlite3_column_type(st, 12) != SQLITE_NULL)) {
+			s->next_date = col_dup(st, 12);
+			s->next_action = col_dup(st, 13);
+			if (!s->next_action)
+				s->next_action = crm_xstrdup("");
+			s->next_by = col_dup(st, 14);
+			s->next_priority = col_dup(st, 15);
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = crm_xrealloc(v, cap * sizeof *v);
+		}
+		const char *tl = (const char *)sqlite3_column_text(st, 16);
+		if (tl) {
+			for (const char *p = tl; *tl; ) { /* "" is no tag at all */
+				const char *e = strchr(p, '\x1f');
+				size_t len = e ? (size_t)(e - p) : strlen(p);
+				s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
+				s->tags[s->ntags++] = crm_xstrndup(p, len);
+				if (!e)
+					break;
+				p = e + 1;
+			}
+		} else {
+			need_tags++;
+		}
+		v[*n].fid = sqlite3_column_int64(st, 0);
+		v[*n].joined = tl != NULL;
+		v[(*n)++].s = s;
+	}
+	sqlite3_finalize(st);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, by_path_cmp);
+	/* the tags not joined in tag_list: a few customers look theirs up, many
+	 * read them all in one pass */
+	if (need_tags && need_tags < 2000) {
+		if (sqlite3_prepare_v2(ix->db, "SELECT tag FROM ix_tags WHERE fid = ? AND tag IS NOT NULL"
+					       " ORDER BY rowid", -1, &st, NULL) == SQLITE_OK) {
+			for (size_t i = 0; i < *n; i++) {
+				crm_summary *s = v[i].s;
+				if (v[i].joined)
+					continue;
+				sqlite3_bind_int64(st, 1, v[i].fid);
+				while (sqlite3_step(st) == SQLITE_ROW) {
+					s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
+					s->tags[s->ntags++] = col_dup(st, 0);
+				}
+				sqlite3_reset(st);
+			}
+			sqlite3_finalize(st);
+		}
+	} else if (need_tags) {
+		by_fid *sorted = crm_xcalloc(*n, sizeof *sorted);
+		memcpy(sorted, v, *n * sizeof *v);
+		qsort(sorted, *n, sizeof *sorted, by_fid_cmp);
+		if (sqlite3_prepare_v2(ix->db, "SELECT fid, tag FROM ix_tags WHERE tag IS NOT NULL"
+					       " ORDER BY fid, rowid", -1, &st, NULL) == SQLITE_OK) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				by_fid key = {sqlite3_column_int64(st, 0), NULL};
+				by_fid *hit = bsearch(&key, sorted, *n, sizeof *sorted, by_fid_cmp);
+				if (!hit)
+					continue;
+				crm_summary *s = hit->s;
+				if (hit->joined)
+					continue;
+				s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
+				s->tags[s->ntags++] = col_dup(st, 1);
+			}
+			sqlite3_finalize(st);
+		}
+		free(sorted);
+	}
+	crm_summary **res = crm_xcalloc(*n ? *n : 1, sizeof *res);
+	for (size_t i = 0; i < *n; i++)
+		res[i] = v[i].s;
+	free(v);
+	*out = res;
+	return 0;
+}
+
+/* ---- find ---- */
+
+/* Whether text is a phone number as people type one (as crm_record_find decides). */
+static bool phone_like(const char *s)
+{
+	size_t nd = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			nd++;
+		else if (!strchr(" +-()", *s))
+			return false;
+	}
+	return nd >= 3;
+}
+
+/*
+ * contains(haystack, needle): instr(haystack, needle) > 0 on bytes, by memmem.
+ * SQLite's instr compares at every byte and was 70% of a find; glibc's
+ * memmem skips ahead. Byte matching is character matching for UTF-8.
+ */
+static void sql_contains(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+		return; /* NULL, as instr gives */
+	const void *h = sqlite3_value_text(argv[0]);
+	int hn = sqlite3_value_bytes(argv[0]);
+	const void *n = sqlite3_value_text(argv[1]);
+	int nn = sqlite3_value_bytes(argv[1]);
+	sqlite3_result_int(cx, h && n && memmem(h, (size_t)hn, n, (size_t)nn) != NULL);
+}
+
+int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
+			int (*fn)(const crm_record *r, void *arg), void *arg)
+{
+	/* the index narrows the book to the records whose text holds the
+	 * fragment; crm_record_find then says where, exactly as over the files */
+	sqlite3_stmt *st;
+	if (sqlite3_create_function(ix->db, "crm_contains", 2,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    sql_contains, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ix->db, "SELECT f.path, f.skip, f.skip_line, f.skip_col FROM ix_files f"
+				       " LEFT JOIN ix_search c ON c.fid = f.fid WHERE f.skip IS NOT NULL"
+				       " OR crm_contains(c.search, ?1) OR crm_contains(c.digits, ?2) ORDER BY f.path",
+			       -1, &st, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	crm_buf low = CRM_BUF_INIT, dig = CRM_BUF_INIT;
+	for (const char *p = text; *p; p++)
+		crm_buf_putc(&low, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+	if (phone_like(text))
+		for (const char *p = text; *p; p++)
+			if (*p >= '0' && *p <= '9')
+				crm_buf_putc(&dig, *p);
+	crm_ix_bind_str(st, 1, low.ptr ? low.ptr : "");
+	crm_ix_bind_str(st, 2, dig.ptr); /* NULL: instr gives NULL, no match */
+	int rc = 0;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			if (skipped)
+				crm_diags_add(skipped, path, sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 1));
+			continue;
+		}
+		const char *base = strrchr(path, '/') + 1;
+		crm_entry e = {.path = (char *)path, .id = crm_xstrndup(base, strlen(base) - 5)};
+		crm_record *r = NULL;
+		crm_diags d = {0};
+		if (crm_record_load(&r, ix->book, &e, &d) == 0)
+			rc = fn(r, arg);
+		crm_record_free(r);
+		crm_diags_free(&d);
+		free(e.id);
+	}
+	sqlite3_finalize(st);
+	crm_buf_free(&low);
+	crm_buf_free(&dig);
+	if (!rc)
+		crm_error_clear();
+	return rc;
+}
+
+/* ---- agenda ---- */
+
+static const char *ctext(sqlite3_stmt *st, int c)
+{
+	return (const char *)sqlite3_column_text(st, c);
+}
+
+/* A copy of s kept in *v until the caller frees them; NULL stays NULL. */
+static char *keep_str(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	char *k = s ? crm_xstrdup(s) : NULL;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = crm_xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = k;
+	return k;
+}
+
+int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, crm_diags *warnings)
+{
+	sqlite3_stmt *w, *cu, *co, *da;
+	if (sqlite3_prepare_v2(ix->db, "SELECT path, load_err, load_line, load_col FROM ix_files"
+				       " WHERE load_err IS NOT NULL ORDER BY path", -1, &w, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	while (sqlite3_step(w) == SQLITE_ROW)
+		if (warnings)
+			crm_diags_add(warnings, ctext(w, 0), sqlite3_column_int(w, 2), sqlite3_column_int(w, 3),
+				      CRM_SEV_WARNING, "skipped, cannot be read: %s", ctext(w, 1));
+	sqlite3_finalize(w);
+	/* three cursors in file order, merged */
+	if (sqlite3_prepare_v2(ix->db,
+			       "SELECT c.fid, c.id, c.path, c.name, c.owner, c.stage, c.latest_priority,"
+			       " CAST(c.budget_max AS TEXT), c.latest_seq, c.last_followup, c.first_contact,"
+			       " c.next_date, c.next_action, c.next_by, c.next_priority, c.deadline,"
+			       " c.needs_summary, c.contract_end FROM ix_customers c JOIN ix_files f ON"
+			       " f.fid = c.fid WHERE f.load_err IS NULL AND f.is_map AND"
+			       " (c.stage IS NULL OR c.stage <> 'lost') ORDER BY c.fid",
+			       -1, &cu, NULL) != SQLITE_OK)
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	sqlite3_prepare_v2(ix->db, "SELECT fid, name, birthday FROM ix_contacts WHERE birthday IS NOT NULL"
+				   " ORDER BY fid, seq", -1, &co, NULL);
+	sqlite3_prepare_v2(ix->db, "SELECT fid, label, date, yearly FROM ix_dates ORDER BY fid, seq", -1,
+			   &da, NULL);
+	int rco = co ? sqlite3_step(co) : SQLITE_DONE, rda = da ? sqlite3_step(da) : SQLITE_DONE;
+	crm_agenda_contact *cv = NULL;
+	crm_agenda_date *dv = NULL;
+	size_t ccap = 0, dcap = 0;
+	/* strings of the contact and date rows must outlive their cursor steps */
+	char **keep = NULL;
+	size_t nkeep = 0, kcap = 0;
+	while (sqlite3_step(cu) == SQLITE_ROW) {
+		long long fid = sqlite3_column_int64(cu, 0);
+		crm_agenda_facts f = {0};
+		f.id = ctext(cu, 1);
+		f.path = ctext(cu, 2);
+		f.name = ctext(cu, 3);
+		f.owner = ctext(cu, 4);
+		f.stage = ctext(cu, 5);
+		f.priority = ctext(cu, 6);
+		f.budget_max = ctext(cu, 7);
+		f.last_is_followup = sqlite3_column_int64(cu, 8) >= 0;
+		f.last_date = ctext(cu, f.last_is_followup ? 9 : 10);
+		f.has_next = sqlite3_column_type(cu, 11) != SQLITE_NULL;
+		f.next_date = ctext(cu, 11);
+		f.next_action = ctext(cu, 12);
+		f.next_by = ctext(cu, 13);
+		f.next_priority = ctext(cu, 14);
+		f.deadline = ctext(cu, 15);
+		f.needs_summary = ctext(cu, 16);
+		f.contract_end = ctext(cu, 17);
+		size_t nc = 0, nd = 0;
+		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) < fid)
+			rco = sqlite3_step(co);
+		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) == fid) {
+			if (nc == ccap) {
+				ccap = ccap ? ccap * 2 : 8;
+				cv = crm_xrealloc(cv, ccap * sizeof *cv);
+			}
+			cv[nc].name = keep_str(&keep, &nkeep, &kcap, ctext(co, 1));
+			cv[nc].birthday = keep_str(&keep, &nkeep, &kcap, ctext(co, 2));
+			nc++;
+			rco = sqlite3_step(co);
+		}
+		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) < fid)
+			rda = sqlite3_step(da);
+		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) == fid) {
+			if (nd == dcap) {
+				dcap = dcap ? dcap * 2 : 8;
+				dv = crm_xrealloc(dv, dcap * sizeof *dv);
+			}
+			dv[nd].label = keep_str(&keep, &nkeep, &kcap, ctext(da, 1));
+			dv[nd].date = keep_str(&keep, &nkeep, &kcap, ctext(da, 2));
+			dv[nd].yearly = sqlite3_column_int(da, 3) != 0;
+			nd++;
+			rda = sqlite3_step(da);
+		}
+		f.contacts = cv;
+		f.ncontacts = nc;
+		f.dates = dv;
+		f.ndates = nd;
+		crm_agenda_add_facts(out, q, &f);
+		for (size_t k = 0; k < nkeep; k++)
+			free(keep[k]);
+		nkeep = 0;
+	}
+	free(keep);
+	free(cv);
+	free(dv);
+	sqlite3_finalize(cu);
+	sqlite3_finalize(co);
+	sqlite3_finalize(da);
+	crm_agenda_sort(out);
+	return 0;
+}

@@ -1,0 +1,448 @@
+/*
+ * index_rows.c: what the index holds of one record file: its rows in every
+ * table (index_int.h), the text find searches, and why list and agenda
+ * pass it by when it cannot be used.
+ */
+#include "index_int.h"
+
+#include "crm/buf.h"
+#include "crm/record.h"
+#include "crm/schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const data_tables[CRM_IX_NDATA] = {
+	"ix_diags", "ix_customers", "ix_search", "ix_tags", "ix_contacts", "ix_decision_chain",
+	"ix_followups", "ix_stages", "ix_dates",
+};
+/* Bind a node's scalar: NULL when absent or null; a number for numeric
+ * columns when it is one; text otherwise. */
+static void bind_node(sqlite3_stmt *st, int col, const crm_node *n, bool numeric)
+{
+	if (!n || n->kind != CRM_NODE_SCALAR || n->jtype == CRM_JSON_NULL) {
+		sqlite3_bind_null(st, col);
+	} else if (numeric && n->jtype == CRM_JSON_INT) {
+		sqlite3_bind_int64(st, col, strtoll(n->value, NULL, 10));
+	} else if (numeric && n->jtype == CRM_JSON_NUMBER) {
+		sqlite3_bind_double(st, col, strtod(n->value, NULL));
+	} else {
+		sqlite3_bind_text(st, col, n->value, (int)n->len, SQLITE_TRANSIENT);
+	}
+}
+
+void crm_ix_bind_str(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static const crm_node *at(const crm_node *root, const char *path)
+{
+	return root ? crm_node_at(root, path) : NULL;
+}
+
+static const crm_node *seq_at(const crm_node *root, const char *path)
+{
+	const crm_node *n = at(root, path);
+	return n && n->kind == CRM_NODE_SEQ ? n : NULL;
+}
+
+/* Append the scalars under n, lowercased for ASCII, to the search text. */
+static void gather(crm_buf *t, const crm_node *n)
+{
+	if (!n)
+		return;
+	if (n->kind == CRM_NODE_SCALAR) {
+		for (const char *p = n->value; *p; p++)
+			crm_buf_putc(t, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+		crm_buf_putc(t, '\n');
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		gather(t, n->items[i]);
+}
+
+/* ---- the statements of a refresh ---- */
+
+static const char *const stmt_sql[S_N] = {
+	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors, skip_line, skip_col, skip,"
+	" load_err, load_line, load_col, is_map) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7, skip_line=?8,"
+	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14 WHERE fid=?1",
+	"DELETE FROM ix_files WHERE fid=?",
+	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_tags VALUES(?,?,?)",
+	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
+	"INSERT INTO ix_followups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_stages VALUES(?,?,?,?,?)",
+	"INSERT INTO ix_dates VALUES(?,?,?,?,?,?)",
+	"INSERT INTO ix_search VALUES(?,?,?)",
+};
+
+void crm_ix_stmts_free(crm_ix_stmts *q)
+{
+	for (int i = 0; i < S_N; i++)
+		sqlite3_finalize(q->s[i]);
+	for (size_t i = 0; i < CRM_IX_NDATA; i++)
+		sqlite3_finalize(q->del[i]);
+}
+
+int crm_ix_stmts_prepare(sqlite3 *db, crm_ix_stmts *q)
+{
+	memset(q, 0, sizeof *q);
+	for (int i = 0; i < S_N; i++)
+		if (sqlite3_prepare_v2(db, stmt_sql[i], -1, &q->s[i], NULL) != SQLITE_OK)
+			return -1;
+	for (size_t i = 0; i < CRM_IX_NDATA; i++) {
+		char *sql = crm_xasprintf("DELETE FROM %s WHERE fid=?", data_tables[i]);
+		int rc = sqlite3_prepare_v2(db, sql, -1, &q->del[i], NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static bool date_plus(const char *s, long days, char out[CRM_DATE_STRLEN])
+{
+	crm_date d;
+	if (!s || !crm_date_parse_iso(&d, s))
+		return false;
+	crm_date_format(crm_date_add_days(d, days), out);
+	return true;
+}
+
+/* Write the rows of one record (r may be NULL when it could not be read). */
+static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry *e, const crm_record *r)
+{
+	const crm_node *root = r && r->doc && r->doc->root && r->doc->root->kind == CRM_NODE_MAP
+				       ? r->doc->root : NULL;
+	const char *id = e->id;
+	sqlite3_stmt *c = q->s[S_CUST];
+	sqlite3_bind_int64(c, 1, fid);
+	crm_ix_bind_str(c, 2, id);
+	crm_ix_bind_str(c, 3, e->path);
+	const char *scalars[] = {"name", "kind", "source", "owner", "stage", "first_contact.date",
+				 "first_contact.by", "company.industry", "company.size"};
+	for (int i = 0; i < 9; i++)
+		bind_node(c, 4 + i, at(root, scalars[i]), false);
+	bind_node(c, 13, at(root, "needs.budget.min"), true);
+	bind_node(c, 14, at(root, "needs.budget.max"), true);
+	bind_node(c, 15, at(root, "needs.deadline"), false);
+	bind_node(c, 16, at(root, "deal.amount"), true);
+	bind_node(c, 17, at(root, "deal.signed"), false);
+	bind_node(c, 18, at(root, "deal.contract_end"), false);
+	bind_node(c, 19, at(root, "lost_reason"), false);
+	crm_next nx;
+	if (root && crm_record_next(r, &nx)) {
+		crm_ix_bind_str(c, 20, nx.date);
+		/* no next written: no action (NULL), though a date from the priority */
+		const crm_node *fl = seq_at(root, "followups");
+		const crm_node *act = fl && nx.followup < fl->n ? at(fl->items[nx.followup], "next.action") : NULL;
+		crm_ix_bind_str(c, 21, act ? nx.action : NULL);
+		crm_ix_bind_str(c, 22, nx.by);
+		crm_ix_bind_str(c, 23, nx.priority);
+	} else {
+		for (int i = 20; i <= 23; i++)
+			sqlite3_bind_null(c, i);
+	}
+	const crm_node *fups = seq_at(root, "followups");
+	long latest = root ? crm_record_latest_followup(r) : -1;
+	if (latest >= 0 && fups && (size_t)latest < fups->n)
+		bind_node(c, 24, at(fups->items[latest], "date"), false);
+	else
+		sqlite3_bind_null(c, 24);
+	sqlite3_bind_int64(c, 25, fups ? (long long)fups->n : 0);
+	sqlite3_stmt *sr = q->s[S_SEARCH];
+	sqlite3_bind_int64(sr, 1, fid);
+	crm_buf text = CRM_BUF_INIT;
+	gather(&text, root);
+	crm_ix_bind_str(sr, 2, text.ptr ? text.ptr : "");
+	crm_buf_free(&text);
+	/* phones by their digits alone, for find */
+	const crm_node *cl = seq_at(root, "contacts");
+	for (size_t i = 0; cl && i < cl->n; i++) {
+		const char *ph = cl->items[i]->kind == CRM_NODE_MAP ? crm_node_str(cl->items[i], "phone") : NULL;
+		for (; ph && *ph; ph++)
+			if (*ph >= '0' && *ph <= '9')
+				crm_buf_putc(&text, *ph);
+		crm_buf_putc(&text, '|');
+	}
+	crm_ix_bind_str(sr, 3, text.ptr ? text.ptr : "");
+	crm_buf_free(&text);
+	if (step(sr))
+		return -1;
+	/* for the agenda */
+	sqlite3_bind_int64(c, 26, latest);
+	if (latest >= 0 && fups && (size_t)latest < fups->n)
+		bind_node(c, 27, at(fups->items[latest], "priority"), false);
+	else
+		sqlite3_bind_null(c, 27);
+	bind_node(c, 28, at(root, "needs.summary"), false);
+	const crm_node *tags = seq_at(root, "tags");
+	crm_buf tl = CRM_BUF_INIT;
+	bool joinable = true;
+	crm_buf_puts(&tl, "");
+	for (size_t i = 0; tags && i < tags->n; i++) {
+		if (tags->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		if (tags->items[i]->jtype == CRM_JSON_NULL) { /* NULL in ix_tags, left out of lists */
+			joinable = false;
+			continue;
+		}
+		const char *t = tags->items[i]->value;
+		joinable = joinable && !strchr(t, '\x1f');
+		if (tl.len)
+			crm_buf_putc(&tl, '\x1f');
+		crm_buf_puts(&tl, t);
+	}
+	/* an empty tag and no tag differ: an empty first tag is stored by ix_tags */
+	if (tags && tags->n && tl.len == 0)
+		joinable = false;
+	crm_ix_bind_str(c, 29, joinable ? tl.ptr : NULL);
+	crm_buf_free(&tl);
+	if (step(c))
+		return -1;
+	if (!root)
+		return 0;
+
+	for (size_t i = 0; tags && i < tags->n; i++) {
+		if (tags->items[i]->kind != CRM_NODE_SCALAR)
+			continue;
+		sqlite3_bind_int64(q->s[S_TAG], 1, fid);
+		crm_ix_bind_str(q->s[S_TAG], 2, id);
+		bind_node(q->s[S_TAG], 3, tags->items[i], false);
+		if (step(q->s[S_TAG]))
+			return -1;
+	}
+	const crm_node *cs = seq_at(root, "contacts");
+	for (size_t i = 0; cs && i < cs->n; i++) {
+		sqlite3_stmt *s = q->s[S_CONTACT];
+		const crm_node *x = cs->items[i];
+		sqlite3_bind_int64(s, 1, fid);
+		crm_ix_bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		const char *k[] = {"name", "title", "phone", "email", "birthday", "role"};
+		for (int j = 0; j < 6; j++)
+			bind_node(s, 4 + j, x->kind == CRM_NODE_MAP ? crm_node_get(x, k[j]) : NULL, false);
+		if (step(s))
+			return -1;
+	}
+	const crm_node *dc = seq_at(root, "needs.decision_chain");
+	for (size_t i = 0; dc && i < dc->n; i++) {
+		sqlite3_stmt *s = q->s[S_CHAIN];
+		const crm_node *x = dc->items[i];
+		sqlite3_bind_int64(s, 1, fid);
+		crm_ix_bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		const char *k[] = {"name", "title", "role"};
+		for (int j = 0; j < 3; j++)
+			bind_node(s, 4 + j, x->kind == CRM_NODE_MAP ? crm_node_get(x, k[j]) : NULL, false);
+		if (step(s))
+			return -1;
+	}
+	for (size_t i = 0; fups && i < fups->n; i++) {
+		sqlite3_stmt *s = q->s[S_FUP];
+		const crm_node *x = fups->items[i]->kind == CRM_NODE_MAP ? fups->items[i] : NULL;
+		sqlite3_bind_int64(s, 1, fid);
+		crm_ix_bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		const char *k[] = {"date", "via", "by", "summary", "feedback", "result", "priority"};
+		for (int j = 0; j < 7; j++)
+			bind_node(s, 4 + j, x ? crm_node_get(x, k[j]) : NULL, false);
+		const crm_node *nd = at(x, "next.date");
+		char buf[CRM_DATE_STRLEN];
+		if (nd && nd->kind == CRM_NODE_SCALAR && nd->jtype != CRM_JSON_NULL) {
+			bind_node(s, 11, nd, false);
+		} else {
+			/* SPEC §3: no next.date means the date plus the priority's days */
+			const char *pr = x ? crm_node_str(x, "priority") : NULL;
+			int days = crm_config_priority_days(r->config, pr ? pr : "medium");
+			if (days < 0)
+				days = pr && !strcmp(pr, "high") ? 3 : pr && !strcmp(pr, "low") ? 14 : 7;
+			if (date_plus(x ? crm_node_str(x, "date") : NULL, days, buf))
+				crm_ix_bind_str(s, 11, buf);
+			else
+				sqlite3_bind_null(s, 11);
+		}
+		bind_node(s, 12, at(x, "next.action"), false);
+		bind_node(s, 13, at(x, "next.by"), false);
+		if (step(s))
+			return -1;
+	}
+	const crm_node *sh = seq_at(root, "stage_history");
+	for (size_t i = 0; sh && i < sh->n; i++) {
+		sqlite3_stmt *s = q->s[S_STAGE];
+		const crm_node *x = sh->items[i]->kind == CRM_NODE_MAP ? sh->items[i] : NULL;
+		sqlite3_bind_int64(s, 1, fid);
+		crm_ix_bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		bind_node(s, 4, x ? crm_node_get(x, "stage") : NULL, false);
+		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
+		if (step(s))
+			return -1;
+	}
+	const crm_node *ds = seq_at(root, "dates");
+	for (size_t i = 0; ds && i < ds->n; i++) {
+		sqlite3_stmt *s = q->s[S_DATE];
+		const crm_node *x = ds->items[i]->kind == CRM_NODE_MAP ? ds->items[i] : NULL;
+		sqlite3_bind_int64(s, 1, fid);
+		crm_ix_bind_str(s, 2, id);
+		sqlite3_bind_int64(s, 3, (long long)i);
+		bind_node(s, 4, x ? crm_node_get(x, "label") : NULL, false);
+		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
+		const crm_node *y = x ? crm_node_get(x, "yearly") : NULL;
+		sqlite3_bind_int(s, 6, y && y->kind == CRM_NODE_SCALAR && y->jtype == CRM_JSON_BOOL &&
+					       (y->value[0] == 't' || y->value[0] == 'T'));
+		if (step(s))
+			return -1;
+	}
+	(void)b;
+	return 0;
+}
+
+static const crm_diag *first_error(const crm_diags *d)
+{
+	for (size_t k = 0; k < d->n; k++)
+		if (d->v[k].sev == CRM_SEV_ERROR)
+			return &d->v[k];
+	return d->n ? &d->v[0] : NULL;
+}
+
+/* Read, check and store one record file (new or changed). */
+int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
+		      const crm_fstat *fs)
+{
+	crm_diags d = {0};
+	crm_record *r = NULL;
+	const char *inner = NULL;
+	/* why reads that want valid records (list, find, agenda) pass this one by,
+	 * in the words crm_records_each uses */
+	char *skip = NULL;
+	int skip_line = 0, skip_col = 0;
+	const crm_diag *fe;
+	const struct crm_schema *schema = NULL;
+	if (e->symlink) {
+		skip = crm_xstrdup("skipped: a symbolic link, not a record file");
+	}
+	char *load_err = NULL;
+	int load_line = 0, load_col = 0;
+	bool is_map = false;
+	if (crm_record_load(&r, b, e, &d) == 0) {
+		is_map = r->doc->root && r->doc->root->kind == CRM_NODE_MAP;
+		if (!r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
+			skip = crm_xstrdup("skipped: not a map of fields (run 'crm validate')");
+		if (crm_book_schema(b, &schema, NULL) == 0) {
+			if (crm_schema_validate(schema, r->doc, &d) > 0 && !skip && (fe = first_error(&d))) {
+				skip = crm_xasprintf("skipped, invalid: %s (run 'crm validate')", fe->msg);
+				skip_line = fe->line, skip_col = fe->col;
+			}
+		} else {
+			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+		}
+		crm_record_check_rules(b, r, &d);
+		inner = crm_record_str(r, "id");
+	} else {
+		if (!d.n)
+			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+		fe = first_error(&d);
+		/* the agenda's words for it */
+		const crm_diag *why = NULL;
+		for (size_t k = 0; k < d.n && !why; k++)
+			if (d.v[k].sev == CRM_SEV_ERROR)
+				why = &d.v[k];
+		load_err = crm_xstrdup(e->symlink ? "it is a symbolic link" : why ? why->msg : fe->msg);
+		if (why && !e->symlink)
+			load_line = why->line, load_col = why->col;
+		if (!skip) {
+			skip = crm_xasprintf("skipped: %s (run 'crm validate')", fe->msg);
+			skip_line = fe->line, skip_col = fe->col;
+		}
+	}
+	crm_error_clear();
+	int rc = 0;
+	if (!is_new)
+		for (size_t i = 0; i < CRM_IX_NDATA && !rc; i++) {
+			sqlite3_bind_int64(q->del[i], 1, fid);
+			rc = step(q->del[i]);
+		}
+	sqlite3_stmt *s = q->s[is_new ? S_FILE_INS : S_FILE_UPD];
+	int c = 1;
+	if (is_new)
+		crm_ix_bind_str(s, c++, e->path);
+	else
+		sqlite3_bind_int64(s, c++, fid);
+	sqlite3_bind_int64(s, c++, fs->size);
+	sqlite3_bind_int64(s, c++, fs->mtime);
+	sqlite3_bind_int64(s, c++, fs->ctime);
+	sqlite3_bind_int64(s, c++, fs->ino);
+	crm_ix_bind_str(s, c++, inner ? inner : "");
+	sqlite3_bind_int64(s, c++, (long long)crm_diags_errors(&d));
+	sqlite3_bind_int(s, c++, skip_line);
+	sqlite3_bind_int(s, c++, skip_col);
+	crm_ix_bind_str(s, c++, skip);
+	free(skip);
+	crm_ix_bind_str(s, c++, load_err);
+	sqlite3_bind_int(s, c++, load_line);
+	sqlite3_bind_int(s, c++, load_col);
+	sqlite3_bind_int(s, c++, is_map);
+	free(load_err);
+	if (!rc)
+		rc = step(s);
+	if (!rc && is_new)
+		fid = sqlite3_last_insert_rowid(sqlite3_db_handle(s));
+	for (size_t i = 0; i < d.n && !rc; i++) {
+		sqlite3_stmt *t = q->s[S_DIAG];
+		sqlite3_bind_int64(t, 1, fid);
+		sqlite3_bind_int(t, 2, d.v[i].line);
+		sqlite3_bind_int(t, 3, d.v[i].col);
+		sqlite3_bind_int(t, 4, d.v[i].sev == CRM_SEV_ERROR);
+		crm_ix_bind_str(t, 5, d.v[i].msg);
+		rc = step(t);
+	}
+	if (!rc)
+		rc = put_rows(b, q, fid, e, r);
+	crm_diags_free(&d);
+	crm_record_free(r);
+	return rc;
+}
+
+int crm_ix_drop(crm_ix_stmts *q, long long fid)
+{
+	int rc = 0;
+	for (size_t k = 0; k < CRM_IX_NDATA && !rc; k++) {
+		sqlite3_bind_int64(q->del[k], 1, fid);
+		rc = step(q->del[k]);
+	}
+	sqlite3_bind_int64(q->s[S_FILE_DEL], 1, fid);
+	return rc ? rc : step(q->s[S_FILE_DEL]);
+}
+
+int crm_ix_clear(sqlite3 *db)
+{
+	if (sqlite3_exec(db, "DELETE FROM ix_files", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < CRM_IX_NDATA; i++) {
+		char *sql = crm_xasprintf("DELETE FROM %s", data_tables[i]);
+		int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
