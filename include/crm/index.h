@@ -8,6 +8,8 @@
  * with the working tree: every file under customers/ is lstat-ed and only
  * those whose size, mtime (ns), ctime (ns) or inode differ are re-read;
  * added, removed and renamed files are noticed; all in one transaction.
+ * A folder whose files' stats hash as they did at its last refresh is not
+ * compared file by file.
  *
  * This module alone includes sqlite3.h. Callers that run SQL (reports, crm
  * sql) get the handle through crm_index_db and include <sqlite3.h> themselves
@@ -80,6 +82,8 @@ int crm_index_diags(crm_index *ix, const char *const *paths, size_t n, crm_diags
 typedef struct {
 	size_t records;  /* files seen */
 	size_t reread;   /* of which read and parsed again */
+	size_t compared; /* compared with their rows one by one (the others are in
+			    folders whose files' stats hash as they did) */
 	size_t removed;  /* rows dropped for files gone */
 	bool rebuilt;    /* the database was (re)created */
 	bool memory;     /* answered from an in-memory database (cache not writable) */

@@ -25,10 +25,13 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 11"
+#define FORMAT "crm-index 13"
 
 static const char *const schema_sql =
 	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
+	/* a hash of what lstat said of every file in a folder when its rows were
+	 * last brought up to date: an unchanged folder is not compared file by file */
+	"CREATE TABLE ix_dirs(dir TEXT PRIMARY KEY, hash INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE ix_files(fid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
 	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER,"
 	" skip_line INTEGER, skip_col INTEGER, skip TEXT, load_err TEXT, load_line INTEGER,"
@@ -286,13 +289,244 @@ static frow *find_frow(frows *f, size_t *cursor, const char *path)
  * Compare the working tree with ix_files and bring the rows up to date.
  * With `write` false only count what differs (*dirty), writing nothing.
  */
+/* ---- folders: skip the file-by-file comparison where nothing moved ---- */
+
+/* One folder of the book as the scan found it, or as ix_dirs remembers it. */
+typedef struct {
+	const char *name; /* a path's folder: points into an entry's path or `names` */
+	size_t len;
+	uint64_t hash, stored;
+	bool has_stored, present, unstable, changed;
+} dir_t;
+
+typedef struct {
+	dir_t *v;
+	size_t n, cap;
+	size_t *slot; /* open addressing over v, SIZE_MAX empty */
+	size_t nslot;
+	size_t *of;   /* of[i]: the folder of entry i */
+	crm_buf names; /* names of folders known only from ix_dirs */
+	bool all;     /* compare everything: ix_dirs could not be read */
+} dirs_t;
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static size_t dir_find(dirs_t *d, const char *name, size_t len, bool add)
+{
+	if (d->n * 2 >= d->nslot) {
+		size_t ns = d->nslot ? d->nslot * 2 : 256;
+		free(d->slot);
+		d->slot = crm_xcalloc(ns, sizeof *d->slot);
+		for (size_t k = 0; k < ns; k++)
+			d->slot[k] = SIZE_MAX;
+		d->nslot = ns;
+		for (size_t k = 0; k < d->n; k++) {
+			size_t h = (size_t)fnv(d->v[k].name, d->v[k].len, 1469598103934665603ULL) & (ns - 1);
+			while (d->slot[h] != SIZE_MAX)
+				h = (h + 1) & (ns - 1);
+			d->slot[h] = k;
+		}
+	}
+	size_t h = (size_t)fnv(name, len, 1469598103934665603ULL) & (d->nslot - 1);
+	for (; d->slot[h] != SIZE_MAX; h = (h + 1) & (d->nslot - 1)) {
+		dir_t *x = &d->v[d->slot[h]];
+		if (x->len == len && !memcmp(x->name, name, len))
+			return d->slot[h];
+	}
+	if (!add)
+		return SIZE_MAX;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->v = crm_xrealloc(d->v, d->cap * sizeof *d->v);
+	}
+	d->v[d->n] = (dir_t){.name = name, .len = len};
+	d->slot[h] = d->n;
+	return d->n++;
+}
+
+static void dirs_free(dirs_t *d)
+{
+	free(d->v);
+	free(d->slot);
+	free(d->of);
+	crm_buf_free(&d->names);
+}
+
+/*
+ * Group the entries by folder, hash what the scan's lstat said of each
+ * (path, link or not, size, times, inode), and compare with ix_dirs. A
+ * folder with a file that lstat did not see, or that changed within the
+ * racy second, is never trusted.
+ */
+static void dirs_load(sqlite3 *db, const crm_entry *v, size_t n, time_t now, dirs_t *d)
+{
+	*d = (dirs_t){.names = CRM_BUF_INIT};
+	d->of = crm_xcalloc(n ? n : 1, sizeof *d->of);
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = strrchr(v[i].path, '/');
+		size_t len = slash ? (size_t)(slash - v[i].path) : 0;
+		size_t k = dir_find(d, v[i].path, len, true);
+		dir_t *x = &d->v[k];
+		d->of[i] = k;
+		x->present = true;
+		const crm_fstat *st = &v[i].st;
+		if (!v[i].has_stat || st->mtime / 1000000000LL >= now - 1 || st->ctime / 1000000000LL >= now - 1)
+			x->unstable = true;
+		uint64_t h = fnv(v[i].path, strlen(v[i].path), 1469598103934665603ULL);
+		h = mix(h ^ (uint64_t)v[i].symlink);
+		h = mix(h ^ (uint64_t)st->size);
+		h = mix(h ^ (uint64_t)st->mtime);
+		h = mix(h ^ (uint64_t)st->ctime);
+		h = mix(h ^ (uint64_t)st->ino);
+		x->hash += h; /* a sum: the order of files does not matter */
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT dir, hash FROM ix_dirs", -1, &st, NULL) != SQLITE_OK) {
+		d->all = true;
+		return;
+	}
+	/* names of stored folders live in one buffer: offsets first, pointers after */
+	size_t first_stored_only = d->n;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		size_t k = name ? dir_find(d, name, len, false) : SIZE_MAX;
+		if (k == SIZE_MAX) {
+			/* gone from the tree: its rows must go too */
+			size_t off = d->names.len;
+			crm_buf_put(&d->names, name ? name : "", len);
+			crm_buf_putc(&d->names, '\0');
+			if (d->n == d->cap) {
+				d->cap = d->cap ? d->cap * 2 : 64;
+				d->v = crm_xrealloc(d->v, d->cap * sizeof *d->v);
+			}
+			d->v[d->n++] = (dir_t){.name = (const char *)(uintptr_t)off, .len = len};
+			continue;
+		}
+		d->v[k].stored = (uint64_t)sqlite3_column_int64(st, 1);
+		d->v[k].has_stored = true;
+	}
+	if (sqlite3_finalize(st) != SQLITE_OK)
+		d->all = true;
+	for (size_t k = first_stored_only; k < d->n; k++)
+		d->v[k].name = d->names.ptr + (uintptr_t)d->v[k].name;
+	for (size_t k = 0; k < d->n; k++) {
+		dir_t *x = &d->v[k];
+		x->changed = d->all || !x->present || x->unstable || !x->has_stored || x->stored != x->hash;
+	}
+}
+
+/* The rows of ix_files in the changed folders only, in path order. */
+static int load_dir_frows(sqlite3 *db, const dirs_t *d, frows *out)
+{
+	*out = (frows){.arena = CRM_BUF_INIT};
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino FROM ix_files"
+				   " WHERE path > ?1 AND path < ?2", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+	for (size_t k = 0; k < d->n && rc == SQLITE_DONE; k++) {
+		const dir_t *x = &d->v[k];
+		if (!x->changed)
+			continue;
+		/* "dir/" < path < "dir0": the folder and those below; keep its own */
+		char *lo = crm_xasprintf("%.*s/", (int)x->len, x->name);
+		char *hi = crm_xasprintf("%.*s0", (int)x->len, x->name);
+		sqlite3_bind_text(st, 1, lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
+		free(lo);
+		free(hi);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *path = (const char *)sqlite3_column_text(st, 0);
+			if (!path || strchr(path + x->len + 1, '/'))
+				continue;
+			if (out->n == cap) {
+				cap = cap ? cap * 2 : 256;
+				out->v = crm_xrealloc(out->v, cap * sizeof *out->v);
+			}
+			frow *f = &out->v[out->n++];
+			f->path = (const char *)(uintptr_t)out->arena.len;
+			crm_buf_put(&out->arena, path, (size_t)sqlite3_column_bytes(st, 0) + 1);
+			f->fid = sqlite3_column_int64(st, 1);
+			f->st.size = sqlite3_column_int64(st, 2);
+			f->st.mtime = sqlite3_column_int64(st, 3);
+			f->st.ctime = sqlite3_column_int64(st, 4);
+			f->st.ino = sqlite3_column_int64(st, 5);
+			f->seen = false;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		frows_free(out);
+		*out = (frows){.arena = CRM_BUF_INIT};
+		return -1;
+	}
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].path = out->arena.ptr + (uintptr_t)out->v[i].path;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, frow_cmp);
+	return 0;
+}
+
+/* Remember the folders whose rows are now up to date (inside the write transaction). */
+static int dirs_store(sqlite3 *db, const dirs_t *d, const bool *racy_dir)
+{
+	sqlite3_stmt *put, *del;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO ix_dirs VALUES(?1, ?2)", -1, &put, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "DELETE FROM ix_dirs WHERE dir = ?1", -1, &del, NULL) != SQLITE_OK) {
+		sqlite3_finalize(put);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t k = 0; k < d->n && !rc; k++) {
+		const dir_t *x = &d->v[k];
+		if (!x->changed)
+			continue;
+		bool keep = x->present && !x->unstable && !racy_dir[k];
+		sqlite3_stmt *s = keep ? put : del;
+		sqlite3_bind_text(s, 1, x->name, (int)x->len, SQLITE_TRANSIENT);
+		if (keep)
+			sqlite3_bind_int64(s, 2, (sqlite3_int64)x->hash);
+		int r = sqlite3_step(s);
+		sqlite3_reset(s);
+		rc = r == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(put);
+	sqlite3_finalize(del);
+	return rc;
+}
+
 static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty,
 		      crm_fstat *seen)
 {
 	frows fr;
 	*dirty = 0;
-	if (load_frows(ix->db, &fr))
+	time_t now = time(NULL);
+	dirs_t dirs;
+	ix->stats.compared = 0; /* of this pass: the write pass when there is one */
+	dirs_load(ix->db, v, n, now, &dirs);
+	size_t nchanged = 0;
+	for (size_t k = 0; k < dirs.n; k++)
+		nchanged += dirs.v[k].changed;
+	if (nchanged == 0) {
+		dirs_free(&dirs);
+		return 0;
+	}
+	/* a few folders: their rows alone; many (a first build): all at once */
+	if (dirs.all || nchanged * 4 > dirs.n ? load_frows(ix->db, &fr) : load_dir_frows(ix->db, &dirs, &fr)) {
+		dirs_free(&dirs);
 		return -1;
+	}
+	bool *racy_dir = crm_xcalloc(dirs.n ? dirs.n : 1, sizeof *racy_dir);
 	frow *rows = fr.v;
 	size_t nrows = fr.n, cursor = 0;
 	crm_ix_stmts q;
@@ -300,13 +534,17 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 	if (write && crm_ix_stmts_prepare(ix->db, &q)) {
 		crm_ix_stmts_free(&q);
 		frows_free(&fr);
+		dirs_free(&dirs);
+		free(racy_dir);
 		return -1;
 	}
-	time_t now = time(NULL);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	bool show = false;
 	for (size_t i = 0; i < n && !rc; i++) {
+		if (!dirs.v[dirs.of[i]].changed)
+			continue;
+		ix->stats.compared++;
 		crm_fstat fs;
 		frow *f = find_frow(&fr, &cursor, v[i].path);
 		if (f)
@@ -326,6 +564,8 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 			continue;
 		}
 		(*dirty)++;
+		if (fs.size == -1)
+			racy_dir[dirs.of[i]] = true;
 		if (!write)
 			continue;
 		ix->stats.reread++;
@@ -342,6 +582,11 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 	for (size_t i = 0; i < nrows && !rc; i++) {
 		if (rows[i].seen)
 			continue;
+		/* all rows were loaded: those of unchanged folders were not looked at */
+		const char *slash = strrchr(rows[i].path, '/');
+		size_t k = dir_find(&dirs, rows[i].path, slash ? (size_t)(slash - rows[i].path) : 0, false);
+		if (k != SIZE_MAX && !dirs.v[k].changed)
+			continue;
 		(*dirty)++;
 		if (!write)
 			continue;
@@ -350,9 +595,18 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 	}
 	if (show)
 		progress_fn(n, n);
+	/* a changed folder whose files all match still gets its hash stored
+	 * (a touch of its rows, or another process, brought it up to date) */
+	if (write && !rc && !dirs.all)
+		rc = dirs_store(ix->db, &dirs, racy_dir);
+	else if (!write && !dirs.all)
+		for (size_t k = 0; k < dirs.n; k++) /* worth a write: a hash to store or drop */
+			*dirty += dirs.v[k].changed && (!dirs.v[k].present || !dirs.v[k].unstable);
 	if (write)
 		crm_ix_stmts_free(&q);
 	frows_free(&fr);
+	dirs_free(&dirs);
+	free(racy_dir);
 	return rc;
 }
 
@@ -360,7 +614,7 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 static int reset(sqlite3 *db, const char *fp)
 {
 	sqlite3_stmt *st;
-	if (crm_ix_clear(db))
+	if (crm_ix_clear(db) || exec(db, "DELETE FROM ix_dirs") != SQLITE_OK)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO ix_meta VALUES('fingerprint', ?)", -1, &st,
 			       NULL) != SQLITE_OK)
@@ -523,7 +777,11 @@ static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, cons
 		if (!db)
 			return NULL;
 		ix->db = db;
-		int rc = exec(db, "PRAGMA journal_mode=WAL");
+		/* before the first table: a page of 8 KB holds three records'
+		 * search text where one of 4 KB held one (half the pages to read) */
+		int rc = exec(db, "PRAGMA page_size=8192");
+		if (rc == SQLITE_OK)
+			rc = exec(db, "PRAGMA journal_mode=WAL");
 		if (rc == SQLITE_OK)
 			rc = exec(db, "PRAGMA synchronous=OFF"); /* a cache: damage is detected and rebuilt */
 		if (rc == SQLITE_OK)
@@ -639,6 +897,23 @@ void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 	sqlite3_stmt *find;
 	if (sqlite3_prepare_v2(db, "SELECT fid FROM ix_files WHERE path = ?", -1, &find, NULL) != SQLITE_OK)
 		goto rollback;
+	/* their folders are compared file by file on the next read */
+	sqlite3_stmt *undir;
+	if (sqlite3_prepare_v2(db, "DELETE FROM ix_dirs WHERE dir = ?", -1, &undir, NULL) != SQLITE_OK) {
+		sqlite3_finalize(find);
+		goto rollback;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *slash = strrchr(paths[i], '/');
+		sqlite3_bind_text(undir, 1, paths[i], slash ? (int)(slash - paths[i]) : 0, SQLITE_TRANSIENT);
+		if (sqlite3_step(undir) != SQLITE_DONE) {
+			sqlite3_finalize(undir);
+			sqlite3_finalize(find);
+			goto rollback;
+		}
+		sqlite3_reset(undir);
+	}
+	sqlite3_finalize(undir);
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (!crm_is_record_path(paths[i]))

@@ -394,20 +394,41 @@ static void sql_contains(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(cx, h && n && memmem(h, (size_t)hn, n, (size_t)nn) != NULL);
 }
 
+/* A file that find reports: a match to read, or a skipped file to warn about. */
+typedef struct {
+	char *path, *skip;
+	int line, col;
+} find_hit;
+
+static int find_hit_cmp(const void *a, const void *b)
+{
+	return strcmp(((const find_hit *)a)->path, ((const find_hit *)b)->path);
+}
+
 int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 			int (*fn)(const crm_record *r, void *arg), void *arg)
 {
-	/* the index narrows the book to the records whose text holds the
-	 * fragment; crm_record_find then says where, exactly as over the files */
-	sqlite3_stmt *st;
+	/*
+	 * The index narrows the book to the records whose text holds the
+	 * fragment; crm_record_find then says where, exactly as over the files.
+	 * The search text is read in table order (one sequential pass, no seek
+	 * per record), and the few hits are put in path order after.
+	 */
+	sqlite3_stmt *st, *file;
 	if (sqlite3_create_function(ix->db, "crm_contains", 2,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				    sql_contains, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(ix->db, "SELECT f.path, f.skip, f.skip_line, f.skip_col FROM ix_files f"
-				       " LEFT JOIN ix_search c ON c.fid = f.fid WHERE f.skip IS NOT NULL"
-				       " OR crm_contains(c.search, ?1) OR crm_contains(c.digits, ?2) ORDER BY f.path",
+	    sqlite3_prepare_v2(ix->db, "SELECT fid FROM ix_search WHERE crm_contains(search, ?1)"
+				       " OR crm_contains(digits, ?2)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	if (sqlite3_prepare_v2(ix->db, "SELECT path, skip, skip_line, skip_col FROM ix_files WHERE fid = ?1"
+				       " AND skip IS NULL UNION ALL SELECT path, skip, skip_line, skip_col"
+				       " FROM ix_files INDEXED BY ix_files_skip WHERE skip IS NOT NULL AND ?1 = 0",
+			       -1, &file, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	}
 	crm_buf low = CRM_BUF_INIT, dig = CRM_BUF_INIT;
 	for (const char *p = text; *p; p++)
 		crm_buf_putc(&low, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
@@ -416,29 +437,64 @@ int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 			if (*p >= '0' && *p <= '9')
 				crm_buf_putc(&dig, *p);
 	crm_ix_bind_str(st, 1, low.ptr ? low.ptr : "");
-	crm_ix_bind_str(st, 2, dig.ptr); /* NULL: instr gives NULL, no match */
-	int rc = 0;
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		const char *path = (const char *)sqlite3_column_text(st, 0);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			if (skipped)
-				crm_diags_add(skipped, path, sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
-					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 1));
-			continue;
+	crm_ix_bind_str(st, 2, dig.ptr); /* NULL: no match */
+	long long *fids = NULL;
+	size_t nf = 0, cap = 0;
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (nf == cap) {
+			cap = cap ? cap * 2 : 64;
+			fids = crm_xrealloc(fids, cap * sizeof *fids);
 		}
-		const char *base = strrchr(path, '/') + 1;
-		crm_entry e = {.path = (char *)path, .id = crm_xstrndup(base, strlen(base) - 5)};
-		crm_record *r = NULL;
-		crm_diags d = {0};
-		if (crm_record_load(&r, ix->book, &e, &d) == 0)
-			rc = fn(r, arg);
-		crm_record_free(r);
-		crm_diags_free(&d);
-		free(e.id);
+		fids[nf++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
 	crm_buf_free(&low);
 	crm_buf_free(&dig);
+	/* the hits' files, and (fid 0) every skipped file, for its warning */
+	find_hit *hits = NULL;
+	size_t nh = 0, hcap = 0;
+	for (size_t i = 0; i <= nf; i++) {
+		sqlite3_bind_int64(file, 1, i < nf ? fids[i] : 0);
+		while (sqlite3_step(file) == SQLITE_ROW) {
+			if (nh == hcap) {
+				hcap = hcap ? hcap * 2 : 64;
+				hits = crm_xrealloc(hits, hcap * sizeof *hits);
+			}
+			find_hit *h = &hits[nh++];
+			h->path = crm_xstrdup((const char *)sqlite3_column_text(file, 0));
+			h->skip = sqlite3_column_type(file, 1) == SQLITE_NULL
+					  ? NULL : crm_xstrdup((const char *)sqlite3_column_text(file, 1));
+			h->line = sqlite3_column_int(file, 2);
+			h->col = sqlite3_column_int(file, 3);
+		}
+		sqlite3_reset(file);
+	}
+	sqlite3_finalize(file);
+	free(fids);
+	if (nh > 1)
+		qsort(hits, nh, sizeof *hits, find_hit_cmp);
+	int rc = 0;
+	for (size_t i = 0; i < nh; i++) {
+		find_hit *h = &hits[i];
+		if (h->skip) {
+			if (skipped)
+				crm_diags_add(skipped, h->path, h->line, h->col, CRM_SEV_WARNING, "%s", h->skip);
+		} else if (!rc) {
+			const char *base = strrchr(h->path, '/') + 1;
+			crm_entry e = {.path = h->path, .id = crm_xstrndup(base, strlen(base) - 5)};
+			crm_record *r = NULL;
+			crm_diags d = {0};
+			if (crm_record_load(&r, ix->book, &e, &d) == 0)
+				rc = fn(r, arg);
+			crm_record_free(r);
+			crm_diags_free(&d);
+			free(e.id);
+		}
+		free(h->path);
+		free(h->skip);
+	}
+	free(hits);
 	if (!rc)
 		crm_error_clear();
 	return rc;

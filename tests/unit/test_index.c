@@ -440,3 +440,90 @@ Test(index, summaries_carry_the_tags_in_order)
 	crm_index_free(ix);
 	crm_book_free(b);
 }
+
+static void put_in(const char *month, const char *id)
+{
+	char *rel = crm_xasprintf("customers/2024/%s/%s.yaml", month, id);
+	char *t = crm_xasprintf("id: \"%s\"\nname: Customer %s\nkind: company\nsource: online\nowner: ming\n"
+				"first_contact: {date: 2024-05-01, by: ming}\nstage: initial\n",
+				id, id);
+	char *dir = crm_xasprintf("%s/customers/2024/%s", root, month);
+	char *cmd = crm_xasprintf("mkdir -p '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+	put(rel, t);
+	free(cmd);
+	free(dir);
+	free(t);
+	free(rel);
+}
+
+/* an unchanged folder is passed by; a changed, new or removed one is compared file by file */
+Test(index, only_changed_folders_are_compared)
+{
+	make_book();
+	put_in("05", "202405001");
+	put_in("05", "202405002");
+	put_in("06", "202406001");
+	put_in("06", "202406002");
+	put_in("06", "202406003");
+	age();
+	crm_book *b = open_book();
+	crm_index_free(open_index(b)); /* the build */
+	crm_index *ix = open_index(b);  /* stores the folders' hashes */
+	crm_index_free(ix);
+	ix = open_index(b);
+	const crm_index_stats *st = crm_index_last_stats(ix);
+	cr_expect_eq(st->compared, 0, "nothing changed: no file compared (%zu)", st->compared);
+	cr_expect_eq(st->reread, 0);
+	crm_index_free(ix);
+
+	/* a same-size edit in 06: only 06's three files are compared, one re-read */
+	put_in("06", "202406002");
+	char *p = crm_xasprintf("%s/customers/2024/06/202406002.yaml", root);
+	char *cmd = crm_xasprintf("sed -i 's/Customer 202406002/Customer 202406XX2/' '%s'", p);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	age();
+	ix = open_index(b);
+	st = crm_index_last_stats(ix);
+	cr_expect_eq(st->compared, 3, "%zu", st->compared);
+	cr_expect_eq(st->reread, 1);
+	cr_expect_eq(st->removed, 0, "%zu", st->removed);
+	expect_one(ix, "SELECT count(*) FROM customers", "5");
+	expect_one(ix, "SELECT name FROM customers WHERE id = '202406002'", "Customer 202406XX2");
+	crm_index_free(ix);
+	ix = open_index(b);
+	cr_expect_eq(crm_index_last_stats(ix)->compared, 0);
+	crm_index_free(ix);
+
+	/* a record moved to a new folder, and a whole folder removed */
+	char *from = crm_xasprintf("%s/customers/2024/06/202406003.yaml", root);
+	char *to_dir = crm_xasprintf("%s/customers/2024/07", root);
+	char *to = crm_xasprintf("%s/202406003.yaml", to_dir);
+	cr_assert_eq(mkdir(to_dir, 0755), 0);
+	cr_assert_eq(rename(from, to), 0);
+	cmd = crm_xasprintf("rm -r '%s/customers/2024/05'", root);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	age();
+	ix = open_index(b);
+	st = crm_index_last_stats(ix);
+	cr_expect_eq(st->removed, 3, "two in 05, one moved out of 06: %zu", st->removed);
+	cr_expect_eq(st->reread, 1, "the moved record: %zu", st->reread);
+	expect_one(ix, "SELECT group_concat(path) FROM (SELECT path FROM customers ORDER BY path)",
+		   "customers/2024/06/202406001.yaml,customers/2024/06/202406002.yaml,"
+		   "customers/2024/07/202406003.yaml");
+	crm_index_free(ix);
+
+	/* touch (after a commit) makes the next read compare that folder again */
+	const char *touched[] = {"customers/2024/07/202406003.yaml"};
+	crm_index_touch(b, touched, 1);
+	ix = open_index(b);
+	cr_expect_eq(crm_index_last_stats(ix)->compared, 1);
+	crm_index_free(ix);
+	free(from);
+	free(to);
+	free(to_dir);
+	free(p);
+	crm_book_free(b);
+}
