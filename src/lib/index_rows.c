@@ -76,7 +76,7 @@ static const char *const stmt_sql[S_N] = {
 	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
-	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_tags VALUES(?,?,?)",
 	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
@@ -128,7 +128,8 @@ static bool date_plus(const char *s, long days, char out[CRM_DATE_STRLEN])
 }
 
 /* Write the rows of one record (r may be NULL when it could not be read). */
-static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry *e, const crm_record *r)
+static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry *e, const crm_record *r,
+		    const char *inner, long long errors)
 {
 	const crm_node *root = r && r->doc && r->doc->root && r->doc->root->kind == CRM_NODE_MAP
 				       ? r->doc->root : NULL;
@@ -215,6 +216,8 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 	if (tags && tags->n && tl.len == 0)
 		joinable = false;
 	crm_ix_bind_str(c, 29, joinable ? tl.ptr : NULL);
+	crm_ix_bind_str(c, 30, inner ? inner : "");
+	sqlite3_bind_int64(c, 31, errors);
 	crm_buf_free(&tl);
 	if (step(c))
 		return -1;
@@ -416,7 +419,7 @@ int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, 
 		rc = step(t);
 	}
 	if (!rc)
-		rc = put_rows(b, q, fid, e, r);
+		rc = put_rows(b, q, fid, e, r, inner, (long long)crm_diags_errors(&d));
 	crm_diags_free(&d);
 	crm_record_free(r);
 	return rc;

@@ -527,3 +527,25 @@ Test(index, only_changed_folders_are_compared)
 	free(p);
 	crm_book_free(b);
 }
+
+/* SPEC §8 valid: no error, and the first file in path order to hold its id */
+Test(index, valid_is_false_for_the_later_of_two_files_with_one_id)
+{
+	make_book();
+	put_in("05", "202405001");
+	put_in("05", "202405002");
+	/* a copy in an earlier folder: it comes first, and is the valid one */
+	char *src = crm_xasprintf("%s/customers/2024/05/202405001.yaml", root);
+	char *cmd = crm_xasprintf("mkdir -p '%s/customers/2024/04' && cp '%s' '%s/customers/2024/04/'",
+				  root, src, root);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	free(src);
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	expect_one(ix, "SELECT group_concat(path||':'||valid, ' ') FROM (SELECT * FROM customers ORDER BY path)",
+		   "customers/2024/04/202405001.yaml:1 customers/2024/05/202405001.yaml:0 "
+		   "customers/2024/05/202405002.yaml:1");
+	crm_index_free(ix);
+	crm_book_free(b);
+}
