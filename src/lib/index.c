@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 15"
+#define FORMAT "crm-index 16"
 
 static const char *const schema_sql =
 	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -52,7 +52,9 @@ static const char *const schema_sql =
 	 * when a tag holds that byte (then ix_tags is read) */
 	" tag_list TEXT,"
 	/* the file's id and errors again, so that the customers view is this table alone */
-	" inner_id TEXT, errors INTEGER);"
+	" inner_id TEXT, errors INTEGER,"
+	/* read and a map of fields: what the agenda can use */
+	" readable INTEGER);"
 	"CREATE INDEX ix_customers_inner ON ix_customers(inner_id, path);"
 	/* the text find looks in, apart: long rows would slow every scan of ix_customers */
 	"CREATE TABLE ix_search(fid INTEGER PRIMARY KEY, search TEXT, digits TEXT);"

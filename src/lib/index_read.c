@@ -535,8 +535,7 @@ int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, 
 			       "SELECT c.fid, c.id, c.path, c.name, c.owner, c.stage, c.latest_priority,"
 			       " CAST(c.budget_max AS TEXT), c.latest_seq, c.last_followup, c.first_contact,"
 			       " c.next_date, c.next_action, c.next_by, c.next_priority, c.deadline,"
-			       " c.needs_summary, c.contract_end FROM ix_customers c JOIN ix_files f ON"
-			       " f.fid = c.fid WHERE f.load_err IS NULL AND f.is_map AND"
+			       " c.needs_summary, c.contract_end FROM ix_customers c WHERE c.readable AND"
 			       " (c.stage IS NULL OR c.stage <> 'lost') ORDER BY c.fid",
 			       -1, &cu, NULL) != SQLITE_OK)
 		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
