@@ -8,6 +8,7 @@
 #include "crm/buf.h"
 #include "crm/csv.h"
 #include "crm/ical.h"
+#include "crm/index.h"
 #include "crm/query.h"
 #include "crm/schema.h"
 #include "crm/utf8.h"
@@ -147,13 +148,39 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	} else if (!strcmp(x.format, "ics")) {
 		crm_ical_begin(&x.out);
 	}
-	/* export still reads the files; the index (crm_index_summaries) should serve it as it serves list */
-	if ((e = crm_records_each(b, &d, each, &x))) {
-		cmd_print_diags(&d);
+	/* the index picks the customers, as for list; their files give the rest */
+	crm_index *ix = NULL;
+	crm_summary **sv = NULL;
+	size_t sn = 0;
+	if (!(e = crm_index_open(&ix, b, &d)))
+		e = crm_index_summaries(ix, x.f, &sv, &sn, &d);
+	crm_index_free(ix);
+	for (size_t i = 0; !e && i < sn; i++) {
+		const char *base = strrchr(sv[i]->path, '/');
+		crm_entry en = {.path = sv[i]->path,
+				.id = crm_xstrndup(base ? base + 1 : sv[i]->path,
+						   strlen(base ? base + 1 : sv[i]->path) - 5)};
+		crm_record *r = NULL;
+		crm_diags ld = {0};
+		/* changed since the index looked: read as the file is now, or pass it by */
+		if (crm_record_load(&r, b, &en, &ld) == 0)
+			e = each(r, &x);
+		else
+			crm_diags_add(&d, sv[i]->path, 0, 0, CRM_SEV_WARNING,
+				      "skipped: it changed while crm read the book and cannot be read now");
+		crm_diags_free(&ld);
+		crm_error_clear();
+		crm_record_free(r);
+		free(en.id);
+	}
+	for (size_t i = 0; i < sn; i++)
+		crm_summary_free(sv[i]);
+	free(sv);
+	cmd_print_diags(&d);
+	if (e) {
 		rc = cmd_fail(e);
 		goto done;
 	}
-	cmd_print_diags(&d);
 	if (!strcmp(x.format, "ics"))
 		crm_ical_end(&x.out);
 	if (file) {

@@ -172,3 +172,27 @@ Test(export, on_a_terminal_controls_are_shown_not_sent)
 	cr_assert_not_null(strchr(p.out, '\x1b'));
 	e2e_run_free(&r), e2e_run_free(&p);
 }
+
+/* export picks customers from the index, which sees hand edits and passes broken files by with a warning */
+Test(export, from_the_index_with_hand_edits_and_broken_files)
+{
+	const char *b = book2();
+	e2e_run w = e2e_crmv(b, "export", "csv", "--tag", "高意向", NULL); /* the index is built */
+	e2e_assert_code(w, 0);
+	e2e_assert_has(w.out, "科技有限公司");
+	e2e_assert_hasnt(w.out, "李四");
+	/* by hand, without a commit: the person gets the tag, and a third record is broken */
+	e2e_write("book/customers/2024/05/202405002.yaml",
+		  "id: \"202405002\"\nname: 李四改\nkind: person\nsource: referral\nowner: ming\n"
+		  "first_contact: {date: 2024-05-02, by: ming}\ntags: [高意向]\n"
+		  "stage: won\nstage_history:\n  - {stage: initial, date: 2024-05-02}\n  - {stage: won, date: 2024-05-03}\n"
+		  "deal: {amount: 5000, signed: 2024-05-03, contract_end: 2025-05-02}\n");
+	e2e_write("book/customers/2024/05/202405003.yaml", "id: \"202405003\"\nname: [broken\n");
+	e2e_run r = e2e_crmv(b, "export", "csv", "--tag", "高意向", NULL);
+	e2e_assert_code(r, 0);
+	e2e_assert_has(r.out, "科技有限公司");
+	e2e_assert_has(r.out, "李四改");
+	e2e_assert_has(r.err, "customers/2024/05/202405003.yaml");
+	e2e_assert_has(r.err, "skipped");
+	e2e_run_free(&w), e2e_run_free(&r);
+}
