@@ -6,9 +6,9 @@ PKGS     = yaml-0.1 libgit2 libcrypto libpcre2-8 sqlite3
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wmissing-prototypes \
            -Wwrite-strings -Wno-unused-parameter -Wno-missing-field-initializers
-CPPFLAGS += -Iinclude -MMD -MP
+CPPFLAGS += -Iinclude -MMD -MP -pthread
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
 TEST_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
 

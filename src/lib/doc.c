@@ -33,8 +33,8 @@ struct crm_arena {
  */
 #define ARENA_BLOCK 16384
 #define ARENA_KEEP 16
-static struct crm_arena *spare;
-static int nspare;
+static _Thread_local struct crm_arena *spare; /* per thread, as documents are read on two */
+static _Thread_local int nspare;
 
 static void *arena_alloc(crm_doc *doc, size_t n)
 {

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *last_msg;
-static int last_code;
+/* per thread: the index reads records on a second thread */
+static _Thread_local char *last_msg;
+static _Thread_local int last_code;
 
 static int vset(int code, const char *fmt, va_list ap, int err)
 {

@@ -15,6 +15,7 @@
 #include "crm/team.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -512,6 +513,134 @@ static int dirs_store(sqlite3 *db, const dirs_t *d, const bool *racy_dir)
 	return rc;
 }
 
+/* ---- re-reading records: parsing on a second thread, SQL on this one ---- */
+
+/* A file the write pass re-reads: entry i, its row (or a new one), its stat. */
+typedef struct {
+	size_t i;
+	long long fid;
+	bool is_new;
+	crm_fstat fs;
+} todo_t;
+
+enum { AHEAD = 64, THREAD_MIN = 256 }; /* loaded ahead at most; fewer files: one thread */
+
+typedef struct {
+	const crm_book *b;
+	const crm_entry *v;
+	const todo_t *todo;
+	size_t n;
+	crm_ix_loaded *slot;
+	size_t loaded, consumed; /* under mu */
+	bool stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} loader;
+
+static void *load_run(void *arg)
+{
+	loader *L = arg;
+	for (size_t k = 0; k < L->n; k++) {
+		pthread_mutex_lock(&L->mu);
+		while (!L->stop && k >= L->consumed + AHEAD)
+			pthread_cond_wait(&L->cv, &L->mu);
+		bool stop = L->stop;
+		pthread_mutex_unlock(&L->mu);
+		if (stop)
+			break;
+		crm_ix_loaded x;
+		crm_ix_load(L->b, &L->v[L->todo[k].i], &x);
+		pthread_mutex_lock(&L->mu);
+		L->slot[k] = x;
+		L->loaded = k + 1;
+		pthread_cond_broadcast(&L->cv);
+		pthread_mutex_unlock(&L->mu);
+	}
+	crm_error_clear(); /* this thread's */
+	return NULL;
+}
+
+static void progress(size_t k, size_t n, const struct timespec *t0, bool *show)
+{
+	if (!progress_fn || (k & 255) != 0)
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (*show || t1.tv_sec - t0->tv_sec + (t1.tv_nsec - t0->tv_nsec) / 1e9 > 1.0) {
+		*show = true;
+		progress_fn(k, n);
+	}
+}
+
+/*
+ * Store every file of todo, in order. Reading and parsing take about half
+ * of a first build and need nothing from SQLite, so with many files a
+ * second thread does them a little ahead of the checks and inserts here.
+ */
+static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const todo_t *todo, size_t n)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bool show = false;
+	int rc = 0;
+	loader L = {.b = ix->book, .v = v, .todo = todo, .n = n};
+	pthread_t th;
+	bool threaded = n >= THREAD_MIN && pthread_mutex_init(&L.mu, NULL) == 0;
+	if (threaded && pthread_cond_init(&L.cv, NULL) != 0) {
+		pthread_mutex_destroy(&L.mu);
+		threaded = false;
+	}
+	if (threaded) {
+		L.slot = crm_xcalloc(n, sizeof *L.slot);
+		if (pthread_create(&th, NULL, load_run, &L) != 0) {
+			free(L.slot);
+			pthread_cond_destroy(&L.cv);
+			pthread_mutex_destroy(&L.mu);
+			threaded = false;
+		}
+	}
+	for (size_t k = 0; k < n && !rc; k++) {
+		const todo_t *t = &todo[k];
+		crm_ix_loaded x;
+		if (threaded) {
+			pthread_mutex_lock(&L.mu);
+			while (L.loaded <= k)
+				pthread_cond_wait(&L.cv, &L.mu);
+			x = L.slot[k];
+			L.slot[k] = (crm_ix_loaded){0};
+			pthread_mutex_unlock(&L.mu);
+		} else {
+			crm_ix_load(ix->book, &v[t->i], &x);
+		}
+		rc = crm_ix_store(ix->book, q, t->fid, t->is_new, &v[t->i], &t->fs, &x);
+		if (threaded) {
+			pthread_mutex_lock(&L.mu);
+			L.consumed = k + 1;
+			pthread_cond_broadcast(&L.cv);
+			pthread_mutex_unlock(&L.mu);
+		}
+		progress(k, n, &t0, &show);
+	}
+	if (threaded) {
+		pthread_mutex_lock(&L.mu);
+		L.stop = true;
+		pthread_cond_broadcast(&L.cv);
+		pthread_mutex_unlock(&L.mu);
+		pthread_join(th, NULL);
+		/* what was read ahead of a failure */
+		for (size_t k = 0; k < n; k++) {
+			crm_record_free(L.slot[k].r);
+			crm_diags_free(&L.slot[k].d);
+		}
+		free(L.slot);
+		pthread_cond_destroy(&L.cv);
+		pthread_mutex_destroy(&L.mu);
+	}
+	if (show)
+		progress_fn(n, n);
+	return rc;
+}
+
 static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty,
 		      crm_fstat *seen)
 {
@@ -545,9 +674,8 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 		free(racy_dir);
 		return -1;
 	}
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bool show = false;
+	todo_t *todo = NULL;
+	size_t ntodo = 0, todocap = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (!dirs.v[dirs.of[i]].changed)
 			continue;
@@ -576,16 +704,15 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 		if (!write)
 			continue;
 		ix->stats.reread++;
-		rc = crm_ix_index_file(ix->book, &q, f ? f->fid : 0, !f, &v[i], &fs);
-		if (progress_fn && (i & 255) == 0) {
-			struct timespec t1;
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			if (show || t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9 > 1.0) {
-				show = true;
-				progress_fn(i, n);
-			}
+		if (ntodo == todocap) {
+			todocap = todocap ? todocap * 2 : 256;
+			todo = crm_xrealloc(todo, todocap * sizeof *todo);
 		}
+		todo[ntodo++] = (todo_t){i, f ? f->fid : 0, !f, fs};
 	}
+	if (!rc && ntodo)
+		rc = store_all(ix, &q, v, todo, ntodo);
+	free(todo);
 	for (size_t i = 0; i < nrows && !rc; i++) {
 		if (rows[i].seen)
 			continue;
@@ -600,8 +727,6 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 		ix->stats.removed++;
 		rc = crm_ix_drop(&q, rows[i].fid);
 	}
-	if (show)
-		progress_fn(n, n);
 	/* a changed folder whose files all match still gets its hash stored
 	 * (a touch of its rows, or another process, brought it up to date) */
 	if (write && !rc && !dirs.all)

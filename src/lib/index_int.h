@@ -6,6 +6,7 @@
  * index.c include this (and sqlite3.h).
  */
 #include "crm/index.h"
+#include "crm/record.h"
 
 #include <sqlite3.h>
 
@@ -36,6 +37,22 @@ void crm_ix_stmts_free(crm_ix_stmts *q);
 /* Read, check and store one record file (new, fid 0, or changed). */
 int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
 		      const crm_fstat *fs);
+
+/*
+ * The same in two steps, so that reading and parsing (crm_ix_load, which
+ * touches no shared state and may run on another thread) overlaps the
+ * checks and the SQL (crm_ix_store, on the database's thread).
+ */
+typedef struct {
+	crm_record *r; /* NULL when it could not be read */
+	crm_diags d;   /* what reading it said */
+	int rc;
+} crm_ix_loaded;
+
+void crm_ix_load(const crm_book *b, const crm_entry *e, crm_ix_loaded *out);
+/* Takes what l holds (and leaves it empty). */
+int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
+		 const crm_fstat *fs, crm_ix_loaded *l);
 
 /* Drop every row of file fid. */
 int crm_ix_drop(crm_ix_stmts *q, long long fid);

@@ -58,9 +58,12 @@ static void gather(crm_buf *t, const crm_node *n)
 	if (!n)
 		return;
 	if (n->kind == CRM_NODE_SCALAR) {
-		for (const char *p = n->value; *p; p++)
-			crm_buf_putc(t, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+		size_t len = strlen(n->value), at0 = t->len;
+		crm_buf_put(t, n->value, len);
 		crm_buf_putc(t, '\n');
+		for (char *p = t->ptr + at0, *end = p + len; p < end; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p + 32);
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++)
@@ -329,11 +332,29 @@ static const crm_diag *first_error(const crm_diags *d)
 }
 
 /* Read, check and store one record file (new or changed). */
+void crm_ix_load(const crm_book *b, const crm_entry *e, crm_ix_loaded *out)
+{
+	*out = (crm_ix_loaded){0};
+	out->rc = crm_record_load(&out->r, b, e, &out->d);
+	if (out->rc && !out->d.n)
+		crm_diags_add(&out->d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
+	crm_error_clear();
+}
+
 int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
 		      const crm_fstat *fs)
 {
-	crm_diags d = {0};
-	crm_record *r = NULL;
+	crm_ix_loaded l;
+	crm_ix_load(b, e, &l);
+	return crm_ix_store(b, q, fid, is_new, e, fs, &l);
+}
+
+int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
+		 const crm_fstat *fs, crm_ix_loaded *l)
+{
+	crm_diags d = l->d;
+	crm_record *r = l->r;
+	*l = (crm_ix_loaded){0};
 	const char *inner = NULL;
 	/* why reads that want valid records (list, find, agenda) pass this one by,
 	 * in the words crm_records_each uses */
@@ -347,7 +368,7 @@ int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, 
 	char *load_err = NULL;
 	int load_line = 0, load_col = 0;
 	bool is_map = false;
-	if (crm_record_load(&r, b, e, &d) == 0) {
+	if (r) {
 		is_map = r->doc->root && r->doc->root->kind == CRM_NODE_MAP;
 		if (!r->doc->root || r->doc->root->kind != CRM_NODE_MAP)
 			skip = crm_xstrdup("skipped: not a map of fields (run 'crm validate')");
@@ -362,8 +383,6 @@ int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, 
 		crm_record_check_rules(b, r, &d);
 		inner = crm_record_str(r, "id");
 	} else {
-		if (!d.n)
-			crm_diags_add(&d, e->path, 0, 0, CRM_SEV_ERROR, "%s", crm_error_last());
 		fe = first_error(&d);
 		/* the agenda's words for it */
 		const crm_diag *why = NULL;

@@ -549,3 +549,51 @@ Test(index, valid_is_false_for_the_later_of_two_files_with_one_id)
 	crm_index_free(ix);
 	crm_book_free(b);
 }
+
+/* a build of many files reads them on a second thread: the same rows, diagnostics and order */
+Test(index, a_big_build_reads_on_two_threads_with_the_same_answers)
+{
+	make_book();
+	enum { N = 600 };
+	for (int i = 1; i <= N; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "2024%02d%03d", 1 + i % 12, i);
+		char *rel = crm_xasprintf("customers/2024/%02d/%s.yaml", 1 + i % 12, id);
+		char *dir = crm_xasprintf("mkdir -p '%s/customers/2024/%02d'", root, 1 + i % 12);
+		cr_assert_eq(system(dir), 0);
+		char *t;
+		if (i % 97 == 0) /* not YAML */
+			t = crm_xasprintf("id: \"%s\"\nname: [broken\n", id);
+		else if (i % 89 == 0) /* YAML, but no kind: invalid */
+			t = crm_xasprintf("id: \"%s\"\nname: 客户%d\nsource: online\nowner: ming\n"
+					  "first_contact: {date: 2024-05-01, by: ming}\nstage: initial\n", id, i);
+		else
+			t = crm_xasprintf("id: \"%s\"\nname: 客户%d\nkind: company\nsource: online\nowner: ming\n"
+					  "first_contact: {date: 2024-05-01, by: ming}\nstage: initial\n"
+					  "tags: [t%d]\n", id, i, i % 5);
+		put(rel, t);
+		free(t);
+		free(dir);
+		free(rel);
+	}
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	const crm_index_stats *st = crm_index_last_stats(ix);
+	cr_expect(st->rebuilt);
+	cr_expect_eq(st->reread, N);
+	/* 6 broken (97..582), 6 invalid (89..534) */
+	expect_one(ix, "SELECT count(*) FROM ix_files", "600");
+	expect_one(ix, "SELECT count(*) FROM ix_files WHERE load_err IS NOT NULL", "6");
+	expect_one(ix, "SELECT sum(valid) FROM customers", "588");
+	expect_one(ix, "SELECT count(*) FROM customers WHERE name LIKE '客户%'", "594");
+	expect_one(ix, "SELECT count(*) FROM tags WHERE tag = 't3'", "118");
+	/* each file's rows are its own: the name matches the number in its id */
+	expect_one(ix, "SELECT count(*) FROM customers WHERE name LIKE '客户%' AND"
+		       " CAST(substr(name, 3) AS INTEGER) <> CAST(substr(id, 7) AS INTEGER)", "0");
+	crm_diags d = {0};
+	int errors = crm_index_diags(ix, NULL, 0, &d);
+	cr_expect_eq(errors, 12, "%d", errors);
+	crm_diags_free(&d);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
