@@ -70,6 +70,7 @@ typedef struct {
 	char *priority;     /* high/medium/low of the follow-up behind it, or NULL */
 	char *stage;        /* the record's stage, or NULL */
 	char *path;         /* the record's path in the book */
+	char *block;        /* when set, id, name, who, priority, stage and path live in it */
 	/* sort keys */
 	int stage_rank;     /* negotiation 4 .. initial 1, others 0 */
 	bool has_budget;

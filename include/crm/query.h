@@ -88,6 +88,8 @@ typedef struct {
 	size_t ntags;
 	bool has_next;            /* an open next action (never for won or lost) */
 	char *next_date, *next_action, *next_by, *next_priority;
+	char *block;              /* when set, the strings above (not tags) live in it */
+	bool tags_block;          /* tags is one block: the array, then their text */
 } crm_summary;
 
 /* The summary of r; free with crm_summary_free (NULL is fine). */

@@ -62,6 +62,10 @@ void crm_table_add_row(crm_table *t);
  */
 void crm_table_add_cell(crm_table *t, const char *text);
 
+/* crm_table_add_cell without a copy: text must outlive the table (a big
+ * list's cells are its summaries' strings, not a second copy of them). */
+void crm_table_add_cell_ref(crm_table *t, const char *text);
+
 /* crm_table_add_cell with printf formatting. */
 void crm_table_add_cellf(crm_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -78,6 +82,14 @@ size_t crm_table_rows(const crm_table *t);
  * or drive the terminal.
  */
 void crm_table_render(const crm_table *t, crm_buf *out);
+
+/*
+ * crm_table_render in pieces of whole lines, each handed to emit as it
+ * fills (about 64 KB), so that a long table is never all in memory twice.
+ * Stops at, and returns, the first non-zero value emit returns.
+ */
+int crm_table_render_to(const crm_table *t, int (*emit)(const char *s, size_t len, void *arg),
+			void *arg);
 
 /*
  * Append the table to out as CSV (RFC 4180): the header row (if any), then

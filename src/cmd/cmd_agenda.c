@@ -59,6 +59,47 @@ static void section_title(crm_buf *b, const crm_ctx *ctx, int sec, int days)
 	crm_buf_putc(b, '\n');
 }
 
+/* Where the agenda's lines are: the section, and the line within it. */
+typedef struct {
+	const crm_ctx *ctx;
+	int days;
+	const size_t *count;
+	int sec;
+	size_t k;
+	crm_buf *out;
+} sections;
+
+/* Put whole lines of the table under their section titles, writing out
+ * what has gathered now and then: never a second copy of a long agenda. */
+static int section_lines(const char *s, size_t len, void *arg)
+{
+	sections *w = arg;
+	const char *end = s + len;
+	while (s < end && w->sec < NSEC) {
+		if (w->k == 0) {
+			crm_buf_putc(w->out, '\n');
+			section_title(w->out, w->ctx, w->sec, w->days);
+		}
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+		crm_buf_puts(w->out, "  ");
+		crm_buf_put(w->out, s, n);
+		s += n;
+		if (++w->k == w->count[w->sec]) {
+			w->k = 0;
+			do
+				w->sec++;
+			while (w->sec < NSEC && !w->count[w->sec]);
+		}
+	}
+	if (w->out->len >= 1 << 20) {
+		int rc = cmd_write_out(w->out->ptr, w->out->len);
+		crm_buf_truncate(w->out, 0);
+		return rc;
+	}
+	return 0;
+}
+
 static const char *weekday(const crm_ctx *ctx, crm_date d)
 {
 	static const char *const en[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -137,38 +178,28 @@ static int print_text(const crm_ctx *ctx, crm_book *b, const crm_agenda *a, cons
 			crm_date_format(it->date, d);
 			crm_table_add_row(t);
 			crm_table_add_cell(t, d);
-			crm_table_add_cell(t, it->id);
-			crm_table_add_cell(t, it->name);
-			crm_table_add_cell(t, it->text);
+			/* borrowed: the items and the schema outlive the table */
+			crm_table_add_cell_ref(t, it->id);
+			crm_table_add_cell_ref(t, it->name);
+			crm_table_add_cell_ref(t, it->text);
 			add_when(t, ctx, it);
 			const char *p = NULL;
 			if ((it->type == CRM_AGENDA_OVERDUE || it->type == CRM_AGENDA_DUE) && it->priority)
 				p = s ? crm_schema_label(s, "followups[].priority", it->priority, ctx->lang)
 				      : it->priority;
-			crm_table_add_cell(t, p);
-			crm_table_add_cell(t, who ? NULL : it->who);
+			crm_table_add_cell_ref(t, p);
+			crm_table_add_cell_ref(t, who ? NULL : it->who);
 		}
 	crm_table_set_max_width(t, 2, 28);
 	crm_table_set_max_width(t, 3, 40);
-	crm_buf rows = CRM_BUF_INIT;
-	crm_table_render(t, &rows);
+	/* the lines come in pieces; each section's title goes before its first */
+	sections w = {ctx, days, count, 0, 0, &out};
+	while (w.sec < NSEC && !count[w.sec])
+		w.sec++;
+	int rc = crm_table_render_to(t, section_lines, &w);
 	crm_table_free(t);
-	const char *p = crm_buf_cstr(&rows);
-	for (int sec = 0; sec < NSEC; sec++) {
-		if (!count[sec])
-			continue;
-		crm_buf_putc(&out, '\n');
-		section_title(&out, ctx, sec, days);
-		for (size_t k = 0; k < count[sec] && *p; k++) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
-			crm_buf_puts(&out, "  ");
-			crm_buf_put(&out, p, len);
-			p += len;
-		}
-	}
-	crm_buf_free(&rows);
-	int rc = cmd_write_out(out.ptr, out.len);
+	if (!rc)
+		rc = cmd_write_out(out.ptr, out.len);
 	crm_buf_free(&out);
 	return rc;
 }

@@ -14,6 +14,11 @@
 #include "crm/table.h"
 #include "crm/utf8.h"
 
+static int write_text(const char *s, size_t len, void *arg)
+{
+	return cmd_write_text(s, len);
+}
+
 static int print_table(crm_ctx *ctx, const crm_schema *s, crm_summary **v, size_t n, bool csv)
 {
 	crm_table *t = crm_table_new();
@@ -34,8 +39,8 @@ static int print_table(crm_ctx *ctx, const crm_schema *s, crm_summary **v, size_
 	for (size_t i = 0; i < n; i++) {
 		const crm_summary *r = v[i];
 		crm_table_add_row(t);
-		crm_table_add_cell(t, r->id);
-		crm_table_add_cell(t, r->name);
+		crm_table_add_cell_ref(t, r->id);
+		crm_table_add_cell_ref(t, r->name);
 		if (csv) {
 			crm_table_add_cell(t, r->kind);
 			crm_table_add_cell(t, r->source);
@@ -51,20 +56,23 @@ static int print_table(crm_ctx *ctx, const crm_schema *s, crm_summary **v, size_
 			crm_table_add_cell(t, r->next_by);
 			crm_table_add_cell(t, r->next_priority);
 		} else {
-			crm_table_add_cell(t, r->stage ? crm_schema_label(s, "stage", r->stage, lang) : NULL);
-			crm_table_add_cell(t, r->owner);
-			crm_table_add_cell(t, r->next_date);
-			crm_table_add_cell(t, r->next_action);
+			/* borrowed: the summaries and the schema outlive the table */
+			crm_table_add_cell_ref(t, r->stage ? crm_schema_label(s, "stage", r->stage, lang) : NULL);
+			crm_table_add_cell_ref(t, r->owner);
+			crm_table_add_cell_ref(t, r->next_date);
+			crm_table_add_cell_ref(t, r->next_action);
 		}
 	}
 	crm_buf out = CRM_BUF_INIT;
+	int rc = 0;
 	if (csv && cmd_stdout_tty())
 		crm_table_render_csv_visible(t, &out); /* data, but not raw to a terminal */
 	else if (csv)
 		crm_table_render_csv(t, &out);
 	else if (n)
-		crm_table_render(t, &out);
-	int rc = csv ? cmd_write_out(out.ptr, out.len) : cmd_write_text(out.ptr, out.len);
+		rc = crm_table_render_to(t, write_text, NULL); /* in pieces: a long list is big */
+	if (csv)
+		rc = cmd_write_out(out.ptr, out.len);
 	crm_buf_free(&out);
 	crm_table_free(t);
 	return rc;

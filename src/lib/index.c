@@ -821,6 +821,8 @@ static int refresh(crm_index *ix, const crm_entry *v, size_t n)
 		}
 	}
 	free(old);
+	if (dirty > 1000 || !fresh)
+		exec(db, "PRAGMA cache_size=-16000"); /* many rows to write */
 	int synced = sync_files(ix, v, n, true, &dirty, fresh ? seen : NULL);
 	free(seen);
 	if (synced || exec(db, "COMMIT") != SQLITE_OK)
@@ -917,7 +919,7 @@ static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, cons
 		if (rc == SQLITE_OK)
 			rc = exec(db, "PRAGMA synchronous=OFF"); /* a cache: damage is detected and rebuilt */
 		if (rc == SQLITE_OK)
-			rc = exec(db, "PRAGMA cache_size=-16000");
+			rc = exec(db, "PRAGMA cache_size=-4000"); /* reads; a big refresh takes more */
 		ix->err = 0;
 		int made = rc == SQLITE_OK ? create_schema(db) : -1;
 		if (made == 0 && refresh(ix, v, n) == 0)

@@ -268,45 +268,61 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 					      CRM_SEV_WARNING, "%s", (const char *)sqlite3_column_text(st, 3));
 			continue;
 		}
-		crm_summary *s = crm_xcalloc(1, sizeof *s);
-		s->path = col_dup(st, 1);
-		const char *inner = (const char *)sqlite3_column_text(st, 2);
-		if (inner && *inner) {
-			s->id = crm_xstrdup(inner);
-		} else {
-			const char *base = strrchr(s->path, '/') + 1;
-			s->id = crm_xstrndup(base, strlen(base) - 5);
+		/* the summary's strings in one block: a list of 100,000 customers
+		 * is otherwise a million small allocations */
+		const char *col[12];
+		size_t len[12], total = 0;
+		static const int colno[12] = {1, -1, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+		for (int k = 0; k < 12; k++) {
+			col[k] = colno[k] < 0 ? NULL : (const char *)sqlite3_column_text(st, colno[k]);
+			len[k] = col[k] ? (size_t)sqlite3_column_bytes(st, colno[k]) : 0;
 		}
-		s->name = col_dup(st, 6);
-		s->kind = col_dup(st, 7);
-		s->stage = col_dup(st, 8);
-		s->owner = col_dup(st, 9);
-		s->source = col_dup(st, 10);
-		s->first_contact = col_dup(st, 11);
-		if ((s->has_next = sqlite3_column_type(st, 12) != SQLITE_NULL)) {
-			s->next_date = col_dup(st, 12);
-			s->next_action = col_dup(st, 13);
-			if (!s->next_action)
-				s->next_action = crm_xstrdup("");
-			s->next_by = col_dup(st, 14);
-			s->next_priority = col_dup(st, 15);
+		const char *inner = (const char *)sqlite3_column_text(st, 2);
+		const char *base = strrchr(col[0], '/');
+		base = base ? base + 1 : col[0];
+		col[1] = inner && *inner ? inner : base;
+		len[1] = inner && *inner ? strlen(inner) : strlen(base) - 5;
+		bool has_next = sqlite3_column_type(st, 12) != SQLITE_NULL;
+		if (has_next && !col[9])
+			col[9] = ""; /* an open next action without words */
+		for (int k = 0; k < 12; k++)
+			total += col[k] ? len[k] + 1 : 0;
+		crm_summary *s = crm_xcalloc(1, sizeof *s);
+		char *blk = s->block = crm_xmalloc(total ? total : 1);
+		char **dst[12] = {&s->path, &s->id, &s->name, &s->kind, &s->stage, &s->owner, &s->source,
+				  &s->first_contact, &s->next_date, &s->next_action, &s->next_by, &s->next_priority};
+		s->has_next = has_next;
+		for (int k = 0; k < 12; k++) {
+			if (!col[k] || (k >= 8 && !has_next))
+				continue;
+			memcpy(blk, col[k], len[k]);
+			blk[len[k]] = '\0';
+			*dst[k] = blk;
+			blk += len[k] + 1;
 		}
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 256;
 			v = crm_xrealloc(v, cap * sizeof *v);
 		}
 		const char *tl = (const char *)sqlite3_column_text(st, 16);
-		if (tl) {
-			for (const char *p = tl; *tl; ) { /* "" is no tag at all */
-				const char *e = strchr(p, '\x1f');
-				size_t len = e ? (size_t)(e - p) : strlen(p);
-				s->tags = crm_xrealloc(s->tags, (s->ntags + 1) * sizeof *s->tags);
-				s->tags[s->ntags++] = crm_xstrndup(p, len);
-				if (!e)
-					break;
-				p = e + 1;
+		if (tl && *tl) { /* "" is no tag at all */
+			/* the tags in a block of their own: the array, then the text */
+			size_t nt = 1, tlen = strlen(tl);
+			for (const char *p = tl; (p = strchr(p, '\x1f')); p++)
+				nt++;
+			char **arr = crm_xmalloc(nt * sizeof *arr + tlen + 1);
+			char *txt = (char *)(arr + nt);
+			memcpy(txt, tl, tlen + 1);
+			for (size_t k = 0; k < nt; k++) {
+				arr[k] = txt;
+				char *e = strchr(txt, '\x1f');
+				if (e)
+					*e = '\0', txt = e + 1;
 			}
-		} else {
+			s->tags = arr;
+			s->ntags = nt;
+			s->tags_block = true;
+		} else if (!tl) {
 			need_tags++;
 		}
 		v[*n].fid = sqlite3_column_int64(st, 0);

@@ -305,9 +305,12 @@ void crm_summary_free(crm_summary *s)
 		return;
 	char *strs[] = {s->id, s->name, s->kind, s->stage, s->owner, s->source, s->path,
 			s->first_contact, s->next_date, s->next_action, s->next_by, s->next_priority};
-	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-		free(strs[i]);
-	for (size_t i = 0; i < s->ntags; i++)
+	if (s->block)
+		free(s->block);
+	else
+		for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+			free(strs[i]);
+	for (size_t i = 0; !s->tags_block && i < s->ntags; i++)
 		free(s->tags[i]);
 	free(s->tags);
 	free(s);

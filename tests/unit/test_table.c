@@ -276,3 +276,64 @@ Test(table, free_null)
 {
 	crm_table_free(NULL);
 }
+
+/* What crm_table_render_to hands over: its pieces, each checked to end a line. */
+typedef struct {
+	crm_buf all;
+	size_t pieces;
+	bool whole_lines;
+	size_t stop_after; /* return 7 from this piece on; 0: never */
+} pieces;
+
+static int collect(const char *s, size_t len, void *arg)
+{
+	pieces *p = arg;
+	p->pieces++;
+	if (len == 0 || s[len - 1] != '\n')
+		p->whole_lines = false;
+	crm_buf_put(&p->all, s, len);
+	return p->stop_after && p->pieces >= p->stop_after ? 7 : 0;
+}
+
+/* a long table comes in pieces of whole lines that add up to the whole render */
+Test(table, render_to_hands_over_whole_lines_in_pieces)
+{
+	crm_table_add_column(t, "编号");
+	crm_table_add_column(t, "名称");
+	for (int i = 0; i < 4000; i++) {
+		crm_table_add_row(t);
+		crm_table_add_cellf(t, "2024%05d", i);
+		crm_table_add_cell(t, i % 3 ? "上海电子精密有限公司" : "Acme\nInc");
+	}
+	pieces p = {CRM_BUF_INIT, 0, true, 0};
+	cr_assert_eq(crm_table_render_to(t, collect, &p), 0);
+	cr_expect_gt(p.pieces, 1, "%zu pieces for %zu bytes", p.pieces, p.all.len);
+	cr_expect(p.whole_lines);
+	cr_expect_str_eq(crm_buf_cstr(&p.all), render());
+	crm_buf_free(&p.all);
+	/* a failing writer stops it, and its value comes back */
+	pieces q = {CRM_BUF_INIT, 0, true, 1};
+	cr_expect_eq(crm_table_render_to(t, collect, &q), 7);
+	cr_expect_eq(q.pieces, 1);
+	crm_buf_free(&q.all);
+}
+
+/* a borrowed cell is shown like a copied one and is not freed with the table */
+Test(table, borrowed_cells_render_the_same)
+{
+	char name[] = "陈静\x1b[2J";
+	crm_table *u = crm_table_new();
+	crm_table_add_column(t, "a");
+	crm_table_add_column(u, "a");
+	crm_table_add_row(t);
+	crm_table_add_cell(t, name);
+	crm_table_add_row(u);
+	crm_table_add_cell_ref(u, name);
+	crm_table_add_cell_ref(u, NULL);
+	crm_buf o2 = CRM_BUF_INIT;
+	crm_table_render(u, &o2);
+	cr_expect_str_eq(crm_buf_cstr(&o2), render());
+	crm_table_free(u); /* name is on the stack: freeing it would abort */
+	cr_expect_str_eq(name, "陈静\x1b[2J");
+	crm_buf_free(&o2);
+}
