@@ -110,6 +110,10 @@ void crm_visible_put(crm_buf *b, const char *s, size_t len, unsigned flags);
 /* True when crm_visible_put would change the len bytes at s. */
 bool crm_visible_needed(const char *s, size_t len, unsigned flags);
 
+/* In one pass: true when crm_visible_put (flags 0) would leave the string s
+ * as it is, with its display width (crm_utf8_width) in *width. */
+bool crm_visible_width(const char *s, size_t *width);
+
 /* s (NULL is "") made visible, all newlines escaped, in a new string the caller frees. */
 char *crm_visible(const char *s);
 

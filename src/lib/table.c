@@ -166,9 +166,11 @@ static const char *cell(const struct row *r, size_t c)
  */
 static const char *display_text(const char *s, size_t max_width, char **owned, size_t *width)
 {
+	*owned = NULL;
+	if (crm_visible_width(s, width) && (!max_width || *width <= max_width))
+		return s; /* the common case, in one pass */
 	size_t len = strlen(s);
 	const char *d = s;
-	*owned = NULL;
 	if (crm_visible_needed(s, len, 0)) {
 		crm_buf clean = CRM_BUF_INIT;
 		crm_visible_put(&clean, s, len, 0);

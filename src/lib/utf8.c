@@ -469,6 +469,27 @@ bool crm_visible_needed(const char *s, size_t len, unsigned flags)
 	return false;
 }
 
+bool crm_visible_width(const char *s, size_t *width)
+{
+	size_t w = 0;
+	for (const char *p = s; *p;) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c < 0x7f) {
+			w++;
+			p++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = crm_utf8_decode(p, 4, &cp); /* stops at the NUL: it is no continuation byte */
+		if (n == 0 || invisible_cp(cp, 0))
+			return false;
+		w += (size_t)crm_utf8_cp_width(cp);
+		p += n;
+	}
+	*width = w;
+	return true;
+}
+
 void crm_visible_put(crm_buf *b, const char *s, size_t len, unsigned flags)
 {
 	static const char named[] = "abtnvfr"; /* \a (7) to \r (13) */

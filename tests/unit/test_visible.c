@@ -126,3 +126,21 @@ Test(visible, json_keeps_values_but_escapes_what_a_terminal_would_run)
 	cr_expect_str_eq(b.ptr, "\"a\\u001b[2J\\u007f\\u009b\\u202e\\u2028 科\"");
 	crm_buf_free(&b);
 }
+
+/* crm_visible_width agrees with crm_visible_needed and crm_utf8_width, in one pass */
+Test(visible, width_in_one_pass_agrees_with_the_two_passes)
+{
+	const char *cases[] = {"", "Acme", "陈静", "上海电子 Ltd.", "a\tb", "a\nb", "\x1b[2J",
+			       "\xe4\xb8", "ok\xff", "\xe2\x80\xae" "evil", "emoji \xf0\x9f\x98\x80", "\x7f"};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *s = cases[i];
+		size_t w = 12345;
+		bool clean = crm_visible_width(s, &w);
+		cr_expect_eq(clean, !crm_visible_needed(s, strlen(s), 0), "case %zu", i);
+		if (clean)
+			cr_expect_eq(w, crm_utf8_width(s), "case %zu: %zu", i, w);
+	}
+	size_t w;
+	cr_assert(crm_visible_width("陈静 Li", &w));
+	cr_expect_eq(w, 7);
+}
