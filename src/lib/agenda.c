@@ -88,13 +88,25 @@ int crm_agenda_cmp(const crm_agenda_item *x, const crm_agenda_item *y)
 
 static int cmp_items(const void *a, const void *b)
 {
-	return crm_agenda_cmp(a, b);
+	return crm_agenda_cmp(*(const crm_agenda_item *const *)a, *(const crm_agenda_item *const *)b);
 }
 
 void crm_agenda_sort(crm_agenda *a)
 {
-	if (a->n > 1)
-		qsort(a->v, a->n, sizeof *a->v, cmp_items);
+	if (a->n < 2)
+		return;
+	/* sort pointers, then move each item once: items are a hundred bytes */
+	crm_agenda_item **p = crm_xmalloc(a->n * sizeof *p);
+	for (size_t i = 0; i < a->n; i++)
+		p[i] = &a->v[i];
+	qsort(p, a->n, sizeof *p, cmp_items);
+	crm_agenda_item *v = crm_xmalloc(a->n * sizeof *v);
+	for (size_t i = 0; i < a->n; i++)
+		v[i] = *p[i];
+	free(p);
+	free(a->v);
+	a->v = v;
+	a->cap = a->n;
 }
 
 void crm_agenda_free(crm_agenda *a)

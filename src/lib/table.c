@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,10 +229,13 @@ int crm_table_render_to(const crm_table *t, int (*emit)(const char *s, size_t le
 	if (nc == 0)
 		return 0;
 	/*
-	 * Two passes over the cells, the display text made again in the second
-	 * rather than kept: for most cells it is the cell itself, and keeping it
-	 * cost three words per cell on a list of 100,000 customers.
+	 * Two passes over the cells. The first keeps, for each cell, its width
+	 * and whether it is shown as it is (two bytes, not its display text: for
+	 * most cells that is the cell itself); the second makes the display text
+	 * again only for the few that need it.
 	 */
+	enum { AS_IS = 0x8000, WIDE = 0x7fff };
+	uint16_t *wc = crm_xmalloc(nlines * nc * sizeof *wc);
 	size_t *widths = crm_xcalloc(nc, sizeof *widths);
 	const char **text = crm_xcalloc(nc, sizeof *text);
 	char **owned = crm_xcalloc(nc, sizeof *owned);
@@ -239,29 +243,42 @@ int crm_table_render_to(const crm_table *t, int (*emit)(const char *s, size_t le
 	crm_buf out = CRM_BUF_INIT;
 	bool header = has_header(t);
 	int rc = 0;
-	for (int pass = 0; pass < 2 && !rc; pass++) {
-		for (size_t l = header ? 0 : 1; l < nlines && !rc; l++) {
-			for (size_t c = 0; c < nc; c++) {
-				const char *s = l == 0 ? t->cols[c].header : cell(&t->rows[l - 1], c);
+	for (size_t l = header ? 0 : 1; l < nlines; l++)
+		for (size_t c = 0; c < nc; c++) {
+			const char *s = l == 0 ? t->cols[c].header : cell(&t->rows[l - 1], c);
+			char *own;
+			size_t w;
+			display_text(s, t->cols[c].max_width, &own, &w);
+			wc[l * nc + c] = (uint16_t)((w > WIDE ? WIDE : w) | (own ? 0 : AS_IS));
+			free(own);
+			if (w > widths[c])
+				widths[c] = w;
+		}
+	for (size_t l = header ? 0 : 1; l < nlines && !rc; l++) {
+		for (size_t c = 0; c < nc; c++) {
+			const char *s = l == 0 ? t->cols[c].header : cell(&t->rows[l - 1], c);
+			uint16_t k = wc[l * nc + c];
+			if (k & AS_IS && (k & WIDE) < WIDE) {
+				text[c] = s;
+				cw[c] = k & WIDE;
+			} else {
 				text[c] = display_text(s, t->cols[c].max_width, &owned[c], &cw[c]);
-				if (pass == 0 && cw[c] > widths[c])
-					widths[c] = cw[c];
 			}
-			if (pass == 1)
-				render_line(t, text, cw, widths, &out);
-			for (size_t c = 0; c < nc; c++) {
-				free(owned[c]);
-				owned[c] = NULL;
-			}
-			if (out.len >= 65536) {
-				rc = emit(out.ptr, out.len, arg);
-				crm_buf_truncate(&out, 0);
-			}
+		}
+		render_line(t, text, cw, widths, &out);
+		for (size_t c = 0; c < nc; c++) {
+			free(owned[c]);
+			owned[c] = NULL;
+		}
+		if (out.len >= 65536) {
+			rc = emit(out.ptr, out.len, arg);
+			crm_buf_truncate(&out, 0);
 		}
 	}
 	if (!rc && out.len)
 		rc = emit(out.ptr, out.len, arg);
 	crm_buf_free(&out);
+	free(wc);
 	free(owned);
 	free(text);
 	free(cw);

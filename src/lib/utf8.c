@@ -170,6 +170,8 @@ int crm_utf8_cp_width(uint32_t cp)
 		return 0;
 	if (cp < 0x300)
 		return 1;
+	if (cp >= 0x4E00 && cp <= 0x9FFF) /* CJK ideographs, most of a Chinese book: no search */
+		return 2;
 	if (in_table(cp, zero_width, COUNT(zero_width)))
 		return 0;
 	if (in_table(cp, wide, COUNT(wide)))

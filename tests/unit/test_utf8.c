@@ -255,3 +255,14 @@ Test(utf8, edit_distance_transpositions)
 	cr_expect_eq(crm_edit_distance("abc", "ca"), 3); /* OSA, not full Damerau */
 	cr_expect_eq(crm_edit_distance("决策链", "策决链"), 1);
 }
+
+/* the fast path for CJK ideographs gives what the width table gives */
+Test(utf8, cjk_ideographs_are_two_columns_wide)
+{
+	cr_expect_eq(crm_utf8_cp_width(0x4E00), 2);
+	cr_expect_eq(crm_utf8_cp_width(0x9FFF), 2);
+	cr_expect_eq(crm_utf8_cp_width(0x9A6C), 2); /* 马 */
+	cr_expect_eq(crm_utf8_cp_width(0x4DFF), 1); /* a hexagram, just below: narrow */
+	cr_expect_eq(crm_utf8_cp_width(0xA000), 2); /* Yi, in the table's range beyond */
+	cr_expect_eq(crm_utf8_width("陈静 Li"), 7);
+}
