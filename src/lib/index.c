@@ -242,6 +242,32 @@ static void frows_free(frows *f)
 	crm_buf_free(&f->arena);
 }
 
+/* Append st's row (path, fid, size, mtime, ctime, ino); its path is an
+ * offset into the arena, which moves as it grows, until frows_done. */
+static void frows_push(frows *out, size_t *cap, sqlite3_stmt *st)
+{
+	if (out->n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		out->v = crm_xrealloc(out->v, *cap * sizeof *out->v);
+	}
+	frow *f = &out->v[out->n++];
+	f->path = (const char *)(uintptr_t)out->arena.len;
+	crm_buf_put(&out->arena, (const char *)sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0) + 1);
+	f->fid = sqlite3_column_int64(st, 1);
+	f->st.size = sqlite3_column_int64(st, 2);
+	f->st.mtime = sqlite3_column_int64(st, 3);
+	f->st.ctime = sqlite3_column_int64(st, 4);
+	f->st.ino = sqlite3_column_int64(st, 5);
+	f->seen = false;
+}
+
+static void frows_done(frows *out)
+{
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].path = out->arena.ptr + (uintptr_t)out->v[i].path;
+}
+
 static int load_frows(sqlite3 *db, frows *out)
 {
 	sqlite3_stmt *st;
@@ -252,21 +278,7 @@ static int load_frows(sqlite3 *db, frows *out)
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			out->v = crm_xrealloc(out->v, cap * sizeof *out->v);
-		}
-		frow *f = &out->v[out->n++];
-		/* an offset for now: the arena moves as it grows */
-		f->path = (const char *)(uintptr_t)out->arena.len;
-		crm_buf_put(&out->arena, (const char *)sqlite3_column_text(st, 0),
-			    (size_t)sqlite3_column_bytes(st, 0) + 1);
-		f->fid = sqlite3_column_int64(st, 1);
-		f->st.size = sqlite3_column_int64(st, 2);
-		f->st.mtime = sqlite3_column_int64(st, 3);
-		f->st.ctime = sqlite3_column_int64(st, 4);
-		f->st.ino = sqlite3_column_int64(st, 5);
-		f->seen = false;
+		frows_push(out, &cap, st);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -274,8 +286,7 @@ static int load_frows(sqlite3 *db, frows *out)
 		*out = (frows){.arena = CRM_BUF_INIT};
 		return -1;
 	}
-	for (size_t i = 0; i < out->n; i++)
-		out->v[i].path = out->arena.ptr + (uintptr_t)out->v[i].path;
+	frows_done(out);
 	/* ORDER BY path walks the UNIQUE index: BINARY collation is strcmp's order */
 	return 0;
 }
@@ -455,19 +466,7 @@ static int load_dir_frows(sqlite3 *db, const dirs_t *d, frows *out)
 			const char *path = (const char *)sqlite3_column_text(st, 0);
 			if (!path || strchr(path + x->len + 1, '/'))
 				continue;
-			if (out->n == cap) {
-				cap = cap ? cap * 2 : 256;
-				out->v = crm_xrealloc(out->v, cap * sizeof *out->v);
-			}
-			frow *f = &out->v[out->n++];
-			f->path = (const char *)(uintptr_t)out->arena.len;
-			crm_buf_put(&out->arena, path, (size_t)sqlite3_column_bytes(st, 0) + 1);
-			f->fid = sqlite3_column_int64(st, 1);
-			f->st.size = sqlite3_column_int64(st, 2);
-			f->st.mtime = sqlite3_column_int64(st, 3);
-			f->st.ctime = sqlite3_column_int64(st, 4);
-			f->st.ino = sqlite3_column_int64(st, 5);
-			f->seen = false;
+			frows_push(out, &cap, st);
 		}
 		sqlite3_reset(st);
 	}
@@ -477,8 +476,7 @@ static int load_dir_frows(sqlite3 *db, const dirs_t *d, frows *out)
 		*out = (frows){.arena = CRM_BUF_INIT};
 		return -1;
 	}
-	for (size_t i = 0; i < out->n; i++)
-		out->v[i].path = out->arena.ptr + (uintptr_t)out->v[i].path;
+	frows_done(out);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, frow_cmp);
 	return 0;
