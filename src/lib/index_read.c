@@ -552,9 +552,13 @@ int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, 
 			       " CAST(c.budget_max AS TEXT), c.latest_seq, c.last_followup, c.first_contact,"
 			       " c.next_date, c.next_action, c.next_by, c.next_priority, c.deadline,"
 			       " c.needs_summary, c.contract_end FROM ix_customers c WHERE c.readable AND"
-			       " (c.stage IS NULL OR c.stage <> 'lost') ORDER BY c.fid",
+			       " (c.stage IS NULL OR c.stage <> 'lost')"
+			       /* one person's agenda: their customers and the actions they hold
+				* (a superset: crm_agenda_add_facts decides) */
+			       " AND (?1 IS NULL OR c.owner = ?1 OR c.next_by = ?1) ORDER BY c.fid",
 			       -1, &cu, NULL) != SQLITE_OK)
 		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	crm_ix_bind_str(cu, 1, q->who);
 	sqlite3_prepare_v2(ix->db, "SELECT fid, name, birthday FROM ix_contacts WHERE birthday IS NOT NULL"
 				   " ORDER BY fid, seq", -1, &co, NULL);
 	sqlite3_prepare_v2(ix->db, "SELECT fid, label, date, yearly FROM ix_dates ORDER BY fid, seq", -1,
