@@ -96,6 +96,10 @@ void crm_book_clean_temps(const crm_book *b, const char *rel);
  */
 bool crm_is_record_path(const char *rel);
 
+/* The id a record file's name gives: customers/2024/05/202405001.yaml ->
+ * "202405001" (the file name without .yaml, or whole when it has none). */
+char *crm_path_id(const char *rel);
+
 /* True when id matches ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ (no path characters). */
 bool crm_id_valid(const char *id);
 

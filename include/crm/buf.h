@@ -41,6 +41,14 @@ void *crm_xcalloc(size_t n, size_t size);
 void *crm_xrealloc(void *p, size_t n);
 char *crm_xstrdup(const char *s);
 char *crm_xstrndup(const char *s, size_t n);
+
+/*
+ * Copy the n strings src[i] (len[i] bytes each, or strlen when len is
+ * NULL; NULL ones skipped, their *dst[i] left alone) into one allocation,
+ * NUL-terminated, and point *dst[i] at each copy. Returns the block: one
+ * free for all of them (many small records' strings, not many mallocs).
+ */
+char *crm_xpack(size_t n, const char *const *src, const size_t *len, char **const *dst);
 char *crm_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Read a whole file into b (appending). Returns 0, or CRM_ENOTFOUND / CRM_EIO

@@ -30,6 +30,10 @@ typedef struct {
  * and return CRM_EINVALID. A symlink is refused. Free with crm_record_free.
  */
 int crm_record_load(crm_record **out, const crm_book *b, const crm_entry *e, crm_diags *diags);
+
+/* crm_record_load of the file at the book-relative `path` (a plain file;
+ * its id from the file name), for readers that hold paths, not entries. */
+int crm_record_load_path(crm_record **out, const crm_book *b, const char *path, crm_diags *diags);
 /* A new record at `path` with the text `src` (parsed; CRM_EINVALID if not YAML). */
 int crm_record_new(crm_record **out, const char *path, const char *id, const char *src, size_t len);
 void crm_record_free(crm_record *r);

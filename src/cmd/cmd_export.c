@@ -156,14 +156,10 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		e = crm_index_summaries(ix, x.f, &sv, &sn, &d);
 	crm_index_free(ix);
 	for (size_t i = 0; !e && i < sn; i++) {
-		const char *base = strrchr(sv[i]->path, '/');
-		crm_entry en = {.path = sv[i]->path,
-				.id = crm_xstrndup(base ? base + 1 : sv[i]->path,
-						   strlen(base ? base + 1 : sv[i]->path) - 5)};
 		crm_record *r = NULL;
 		crm_diags ld = {0};
 		/* changed since the index looked: read as the file is now, or pass it by */
-		if (crm_record_load(&r, b, &en, &ld) == 0)
+		if (crm_record_load_path(&r, b, sv[i]->path, &ld) == 0)
 			e = each(r, &x);
 		else
 			crm_diags_add(&d, sv[i]->path, 0, 0, CRM_SEV_WARNING,
@@ -171,7 +167,6 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		crm_diags_free(&ld);
 		crm_error_clear();
 		crm_record_free(r);
-		free(en.id);
 	}
 	for (size_t i = 0; i < sn; i++)
 		crm_summary_free(sv[i]);

@@ -166,18 +166,8 @@ static void push(crm_agenda *a, const rec_info *ri, crm_agenda_type type, crm_da
 	 * otherwise over half a million small allocations */
 	const char *src[6] = {ri->f->id, ri->f->name ? ri->f->name : ri->f->id, who, priority,
 			      ri->f->stage, ri->f->path};
-	char **dst[6] = {&it->id, &it->name, &it->who, &it->priority, &it->stage, &it->path};
-	size_t len[6], total = 0;
-	for (int k = 0; k < 6; k++)
-		total += src[k] ? (len[k] = strlen(src[k])) + 1 : 0;
-	char *blk = it->block = crm_xmalloc(total ? total : 1);
-	for (int k = 0; k < 6; k++) {
-		if (!src[k])
-			continue;
-		memcpy(blk, src[k], len[k] + 1);
-		*dst[k] = blk;
-		blk += len[k] + 1;
-	}
+	char **const dst[6] = {&it->id, &it->name, &it->who, &it->priority, &it->stage, &it->path};
+	it->block = crm_xpack(6, src, NULL, dst);
 	it->stage_rank = stage_rank(ri->f->stage);
 	it->has_budget = ri->has_budget;
 	it->budget = ri->budget;

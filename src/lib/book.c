@@ -390,6 +390,14 @@ bool crm_is_record_path(const char *rel)
 	return true;
 }
 
+char *crm_path_id(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	const char *base = slash ? slash + 1 : rel;
+	size_t n = strlen(base);
+	return crm_xstrndup(base, n > 5 && !strcmp(base + n - 5, ".yaml") ? n - 5 : n);
+}
+
 bool crm_id_valid(const char *id)
 {
 	size_t n = strlen(id);

@@ -44,6 +44,24 @@ char *crm_xstrdup(const char *s)
 	return crm_xstrndup(s, strlen(s));
 }
 
+char *crm_xpack(size_t n, const char *const *src, const size_t *len, char **const *dst)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < n; k++)
+		total += src[k] ? (len ? len[k] : strlen(src[k])) + 1 : 0;
+	char *blk = crm_xmalloc(total ? total : 1), *p = blk;
+	for (size_t k = 0; k < n; k++) {
+		if (!src[k])
+			continue;
+		size_t l = len ? len[k] : strlen(src[k]);
+		memcpy(p, src[k], l);
+		p[l] = '\0';
+		*dst[k] = p;
+		p += l + 1;
+	}
+	return blk;
+}
+
 char *crm_xstrndup(const char *s, size_t n)
 {
 	char *p = crm_xmalloc(n + 1);

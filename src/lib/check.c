@@ -95,11 +95,8 @@ int crm_check_book(crm_book *b, const char *const *paths, size_t npaths, crm_dia
 	for (size_t i = 0; i < npaths; i++) {
 		crm_entry e;
 		char *rel = relative(b, paths[i]);
-		const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-		size_t bl = strlen(base);
 		e.path = rel;
-		e.id = bl > 5 && !strcmp(base + bl - 5, ".yaml") ? crm_xstrndup(base, bl - 5)
-								 : crm_xstrdup(base);
+		e.id = crm_path_id(rel);
 		struct stat sb;
 		char *abs = rel[0] == '/' ? crm_xstrdup(rel) : crm_book_abs(b, rel);
 		e.symlink = lstat(abs, &sb) == 0 && S_ISLNK(sb.st_mode);
@@ -157,8 +154,7 @@ int crm_check_staged(crm_book *b, crm_repo *repo, crm_diags *diags, size_t *nche
 	if (n > 0)
 		crm_book_schema(b, &schema, diags);
 	for (size_t i = 0; i < n; i++) {
-		const char *base = strrchr(v[i].path, '/') + 1;
-		char *id = crm_xstrndup(base, strlen(base) - 5);
+		char *id = crm_path_id(v[i].path);
 		crm_doc *doc = NULL;
 		if (crm_doc_parse(&doc, v[i].path, v[i].content, v[i].len, diags) == 0) {
 			crm_record r = {.path = v[i].path, .id = id, .doc = doc};

@@ -162,7 +162,7 @@ static int exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-/* A file as lstat saw it (size -1: never matches, -2 with ino 1: gone). */
+/* A file as lstat saw it (size -1: never matches another). */
 typedef crm_fstat crm_fstat;
 
 /* A row of ix_files, loaded for the comparison; path points into an arena. */
@@ -312,7 +312,7 @@ static frow *find_frow(frows *f, size_t *cursor, const char *path)
 
 /* One folder of the book as the scan found it, or as ix_dirs remembers it. */
 typedef struct {
-	const char *name; /* a path's folder: points into an entry's path or `names` */
+	const char *name; /* a path's folder: points into an entry's path or `gone` */
 	size_t len;
 	uint64_t hash, stored;
 	bool has_stored, present, unstable, changed;
@@ -324,7 +324,8 @@ typedef struct {
 	size_t *slot; /* open addressing over v, SIZE_MAX empty */
 	size_t nslot;
 	size_t *of;   /* of[i]: the folder of entry i */
-	crm_buf names; /* names of folders known only from ix_dirs */
+	char **gone;  /* names of folders known only from ix_dirs (owned) */
+	size_t ngone;
 	bool all;     /* compare everything: ix_dirs could not be read */
 } dirs_t;
 
@@ -374,7 +375,9 @@ static void dirs_free(dirs_t *d)
 	free(d->v);
 	free(d->slot);
 	free(d->of);
-	crm_buf_free(&d->names);
+	for (size_t i = 0; i < d->ngone; i++)
+		free(d->gone[i]);
+	free(d->gone);
 }
 
 /*
@@ -385,7 +388,7 @@ static void dirs_free(dirs_t *d)
  */
 static void dirs_load(sqlite3 *db, const crm_entry *v, size_t n, time_t now, dirs_t *d)
 {
-	*d = (dirs_t){.names = CRM_BUF_INIT};
+	*d = (dirs_t){0};
 	d->of = crm_xcalloc(n ? n : 1, sizeof *d->of);
 	for (size_t i = 0; i < n; i++) {
 		const char *slash = strrchr(v[i].path, '/');
@@ -410,22 +413,15 @@ static void dirs_load(sqlite3 *db, const crm_entry *v, size_t n, time_t now, dir
 		d->all = true;
 		return;
 	}
-	/* names of stored folders live in one buffer: offsets first, pointers after */
-	size_t first_stored_only = d->n;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		size_t len = (size_t)sqlite3_column_bytes(st, 0);
 		size_t k = name ? dir_find(d, name, len, false) : SIZE_MAX;
 		if (k == SIZE_MAX) {
-			/* gone from the tree: its rows must go too */
-			size_t off = d->names.len;
-			crm_buf_put(&d->names, name ? name : "", len);
-			crm_buf_putc(&d->names, '\0');
-			if (d->n == d->cap) {
-				d->cap = d->cap ? d->cap * 2 : 64;
-				d->v = crm_xrealloc(d->v, d->cap * sizeof *d->v);
-			}
-			d->v[d->n++] = (dir_t){.name = (const char *)(uintptr_t)off, .len = len};
+			/* gone from the tree (not present): its rows must go too */
+			d->gone = crm_xrealloc(d->gone, (d->ngone + 1) * sizeof *d->gone);
+			char *copy = d->gone[d->ngone++] = crm_xstrndup(name ? name : "", len);
+			dir_find(d, copy, len, true);
 			continue;
 		}
 		d->v[k].stored = (uint64_t)sqlite3_column_int64(st, 1);
@@ -433,8 +429,6 @@ static void dirs_load(sqlite3 *db, const crm_entry *v, size_t n, time_t now, dir
 	}
 	if (sqlite3_finalize(st) != SQLITE_OK)
 		d->all = true;
-	for (size_t k = first_stored_only; k < d->n; k++)
-		d->v[k].name = d->names.ptr + (uintptr_t)d->v[k].name;
 	for (size_t k = 0; k < d->n; k++) {
 		dir_t *x = &d->v[k];
 		x->changed = d->all || !x->present || x->unstable || !x->has_stored || x->stored != x->hash;
@@ -639,8 +633,7 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 	return rc;
 }
 
-static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty,
-		      crm_fstat *seen)
+static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty)
 {
 	frows fr;
 	*dirty = 0;
@@ -682,15 +675,9 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 		frow *f = find_frow(&fr, &cursor, v[i].path);
 		if (f)
 			f->seen = true;
-		/* `seen` (and the scan's stat) hold what was found before: reusing it
-		 * can only store a stat older than the content read, which makes a
-		 * later read look again */
-		bool ok = seen && seen[i].ino ? (fs = seen[i], fs.size != -2)
-					      : entry_stat(ix->book, &v[i], &fs, now);
-		if (!ok)
-			fs = (crm_fstat){-2, 0, 0, 1};
-		if (seen)
-			seen[i] = fs;
+		/* the scan's stat is older than the content read after it: at worst
+		 * a later read looks again, never the other way round */
+		bool ok = entry_stat(ix->book, &v[i], &fs, now);
 		if (!ok) {
 			fs = (crm_fstat){-1, 0, 0, 0};
 		} else if (f && same(&f->st, &fs)) {
@@ -789,40 +776,31 @@ static int refresh(crm_index *ix, const crm_entry *v, size_t n)
 	free(old);
 	if (err != SQLITE_OK)
 		goto fail;
-	crm_fstat *seen = crm_xcalloc(n ? n : 1, sizeof *seen);
-	if (fresh && sync_files(ix, v, n, false, &dirty, seen)) {
-		free(seen);
+	if (fresh && sync_files(ix, v, n, false, &dirty))
 		goto fail;
-	}
 	exec(db, "COMMIT");
 	if (fresh && dirty == 0) {
-		free(seen);
 		free(fp);
 		return 0;
 	}
-	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
-		free(seen);
+	if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
 		goto fail;
-	}
 	old = stored_fingerprint(db, &err);
 	if (err != SQLITE_OK) {
 		free(old);
-		free(seen);
 		goto fail;
 	}
 	if (!old || strcmp(old, fp)) {
 		ix->stats.rebuilt = true;
 		if (reset(db, fp)) {
 			free(old);
-			free(seen);
 			goto fail;
 		}
 	}
 	free(old);
 	if (dirty > 1000 || !fresh)
 		exec(db, "PRAGMA cache_size=-16000"); /* many rows to write */
-	int synced = sync_files(ix, v, n, true, &dirty, fresh ? seen : NULL);
-	free(seen);
+	int synced = sync_files(ix, v, n, true, &dirty);
 	if (synced || exec(db, "COMMIT") != SQLITE_OK)
 		goto fail;
 	free(fp);
@@ -1054,8 +1032,7 @@ void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 		long long fid = sqlite3_step(find) == SQLITE_ROW ? sqlite3_column_int64(find, 0) : 0;
 		sqlite3_reset(find);
 		crm_fstat fs;
-		const char *base = strrchr(paths[i], '/') + 1;
-		crm_entry e = {.path = (char *)paths[i], .id = crm_xstrndup(base, strlen(base) - 5)};
+		crm_entry e = {.path = (char *)paths[i], .id = crm_path_id(paths[i])};
 		if (!lstat_file(b, paths[i], &fs, now)) {
 			/* gone: drop its rows */
 			if (fid)

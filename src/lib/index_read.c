@@ -271,7 +271,7 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 		/* the summary's strings in one block: a list of 100,000 customers
 		 * is otherwise a million small allocations */
 		const char *col[12];
-		size_t len[12], total = 0;
+		size_t len[12];
 		static const int colno[12] = {1, -1, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 		for (int k = 0; k < 12; k++) {
 			col[k] = colno[k] < 0 ? NULL : (const char *)sqlite3_column_text(st, colno[k]);
@@ -285,21 +285,14 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 		bool has_next = sqlite3_column_type(st, 12) != SQLITE_NULL;
 		if (has_next && !col[9])
 			col[9] = ""; /* an open next action without words */
-		for (int k = 0; k < 12; k++)
-			total += col[k] ? len[k] + 1 : 0;
+		for (int k = 8; k < 12 && !has_next; k++)
+			col[k] = NULL;
 		crm_summary *s = crm_xcalloc(1, sizeof *s);
-		char *blk = s->block = crm_xmalloc(total ? total : 1);
-		char **dst[12] = {&s->path, &s->id, &s->name, &s->kind, &s->stage, &s->owner, &s->source,
-				  &s->first_contact, &s->next_date, &s->next_action, &s->next_by, &s->next_priority};
+		char **const dst[12] = {&s->path, &s->id, &s->name, &s->kind, &s->stage, &s->owner,
+					&s->source, &s->first_contact, &s->next_date, &s->next_action,
+					&s->next_by, &s->next_priority};
 		s->has_next = has_next;
-		for (int k = 0; k < 12; k++) {
-			if (!col[k] || (k >= 8 && !has_next))
-				continue;
-			memcpy(blk, col[k], len[k]);
-			blk[len[k]] = '\0';
-			*dst[k] = blk;
-			blk += len[k] + 1;
-		}
+		s->block = crm_xpack(12, col, len, dst);
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 256;
 			v = crm_xrealloc(v, cap * sizeof *v);
@@ -427,24 +420,21 @@ int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 	/*
 	 * The index narrows the book to the records whose text holds the
 	 * fragment; crm_record_find then says where, exactly as over the files.
-	 * The search text is read in table order (one sequential pass, no seek
-	 * per record), and the few hits are put in path order after.
+	 * CROSS JOIN keeps ix_search the outer loop: one pass over the text in
+	 * table order, a look-up in ix_files only for a hit; then every skipped
+	 * file, for its warning. The hits are put in path order after.
 	 */
-	sqlite3_stmt *st, *file;
+	sqlite3_stmt *st;
 	if (sqlite3_create_function(ix->db, "crm_contains", 2,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				    sql_contains, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(ix->db, "SELECT fid FROM ix_search WHERE crm_contains(search, ?1)"
-				       " OR crm_contains(digits, ?2)",
+	    sqlite3_prepare_v2(ix->db, "SELECT f.path, f.skip, f.skip_line, f.skip_col FROM ix_search s"
+				       " CROSS JOIN ix_files f ON f.fid = s.fid WHERE (crm_contains(s.search, ?1)"
+				       " OR crm_contains(s.digits, ?2)) AND f.skip IS NULL UNION ALL"
+				       " SELECT path, skip, skip_line, skip_col FROM ix_files"
+				       " INDEXED BY ix_files_skip WHERE skip IS NOT NULL",
 			       -1, &st, NULL) != SQLITE_OK)
 		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
-	if (sqlite3_prepare_v2(ix->db, "SELECT path, skip, skip_line, skip_col FROM ix_files WHERE fid = ?1"
-				       " AND skip IS NULL UNION ALL SELECT path, skip, skip_line, skip_col"
-				       " FROM ix_files INDEXED BY ix_files_skip WHERE skip IS NOT NULL AND ?1 = 0",
-			       -1, &file, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
-	}
 	crm_buf low = CRM_BUF_INIT, dig = CRM_BUF_INIT;
 	for (const char *p = text; *p; p++)
 		crm_buf_putc(&low, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
@@ -454,40 +444,23 @@ int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 				crm_buf_putc(&dig, *p);
 	crm_ix_bind_str(st, 1, low.ptr ? low.ptr : "");
 	crm_ix_bind_str(st, 2, dig.ptr); /* NULL: no match */
-	long long *fids = NULL;
-	size_t nf = 0, cap = 0;
-
+	find_hit *hits = NULL;
+	size_t nh = 0, hcap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (nf == cap) {
-			cap = cap ? cap * 2 : 64;
-			fids = crm_xrealloc(fids, cap * sizeof *fids);
+		if (nh == hcap) {
+			hcap = hcap ? hcap * 2 : 64;
+			hits = crm_xrealloc(hits, hcap * sizeof *hits);
 		}
-		fids[nf++] = sqlite3_column_int64(st, 0);
+		find_hit *h = &hits[nh++];
+		h->path = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
+		h->skip = sqlite3_column_type(st, 1) == SQLITE_NULL
+				  ? NULL : crm_xstrdup((const char *)sqlite3_column_text(st, 1));
+		h->line = sqlite3_column_int(st, 2);
+		h->col = sqlite3_column_int(st, 3);
 	}
 	sqlite3_finalize(st);
 	crm_buf_free(&low);
 	crm_buf_free(&dig);
-	/* the hits' files, and (fid 0) every skipped file, for its warning */
-	find_hit *hits = NULL;
-	size_t nh = 0, hcap = 0;
-	for (size_t i = 0; i <= nf; i++) {
-		sqlite3_bind_int64(file, 1, i < nf ? fids[i] : 0);
-		while (sqlite3_step(file) == SQLITE_ROW) {
-			if (nh == hcap) {
-				hcap = hcap ? hcap * 2 : 64;
-				hits = crm_xrealloc(hits, hcap * sizeof *hits);
-			}
-			find_hit *h = &hits[nh++];
-			h->path = crm_xstrdup((const char *)sqlite3_column_text(file, 0));
-			h->skip = sqlite3_column_type(file, 1) == SQLITE_NULL
-					  ? NULL : crm_xstrdup((const char *)sqlite3_column_text(file, 1));
-			h->line = sqlite3_column_int(file, 2);
-			h->col = sqlite3_column_int(file, 3);
-		}
-		sqlite3_reset(file);
-	}
-	sqlite3_finalize(file);
-	free(fids);
 	if (nh > 1)
 		qsort(hits, nh, sizeof *hits, find_hit_cmp);
 	int rc = 0;
@@ -497,15 +470,12 @@ int crm_index_find_each(crm_index *ix, const char *text, crm_diags *skipped,
 			if (skipped)
 				crm_diags_add(skipped, h->path, h->line, h->col, CRM_SEV_WARNING, "%s", h->skip);
 		} else if (!rc) {
-			const char *base = strrchr(h->path, '/') + 1;
-			crm_entry e = {.path = h->path, .id = crm_xstrndup(base, strlen(base) - 5)};
 			crm_record *r = NULL;
 			crm_diags d = {0};
-			if (crm_record_load(&r, ix->book, &e, &d) == 0)
+			if (crm_record_load_path(&r, ix->book, h->path, &d) == 0)
 				rc = fn(r, arg);
 			crm_record_free(r);
 			crm_diags_free(&d);
-			free(e.id);
 		}
 		free(h->path);
 		free(h->skip);

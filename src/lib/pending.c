@@ -13,9 +13,7 @@ static bool record_file(const char *path, char **id)
 {
 	if (!crm_is_record_path(path))
 		return false;
-	const char *base = strrchr(path, '/') + 1;
-	size_t bl = strlen(base);
-	*id = crm_xstrndup(base, bl - 5);
+	*id = crm_path_id(path);
 	return true;
 }
 

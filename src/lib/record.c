@@ -53,6 +53,14 @@ int crm_record_load(crm_record **out, const crm_book *b, const crm_entry *e, crm
 	return 0;
 }
 
+int crm_record_load_path(crm_record **out, const crm_book *b, const char *path, crm_diags *diags)
+{
+	crm_entry e = {.path = (char *)path, .id = crm_path_id(path)};
+	int rc = crm_record_load(out, b, &e, diags);
+	free(e.id);
+	return rc;
+}
+
 int crm_record_new(crm_record **out, const char *path, const char *id, const char *src, size_t len)
 {
 	crm_doc *doc = NULL;

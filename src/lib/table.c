@@ -168,18 +168,15 @@ static const char *cell(const struct row *r, size_t c)
 static const char *display_text(const char *s, size_t max_width, char **owned, size_t *width)
 {
 	*owned = NULL;
-	if (crm_visible_width(s, width) && (!max_width || *width <= max_width))
-		return s; /* the common case, in one pass */
-	size_t len = strlen(s);
 	const char *d = s;
-	if (crm_visible_needed(s, len, 0)) {
+	if (!crm_visible_width(s, width)) { /* else: as it is, its width known */
 		crm_buf clean = CRM_BUF_INIT;
-		crm_visible_put(&clean, s, len, 0);
+		crm_visible_put(&clean, s, strlen(s), 0);
 		d = *owned = crm_buf_detach(&clean);
 		if (!d)
 			d = *owned = crm_xstrdup("");
+		*width = crm_utf8_width(d);
 	}
-	*width = crm_utf8_width(d);
 	if (max_width && *width > max_width) {
 		crm_buf cut = CRM_BUF_INIT;
 		crm_utf8_truncate(&cut, d, max_width);

@@ -514,3 +514,36 @@ Test(book, which_paths_are_records)
 	cr_assert_not(crm_is_record_path("notes/a.yaml"), "outside customers/");
 	cr_assert_not(crm_is_record_path("crm.yaml"));
 }
+
+Test(book, the_id_a_file_name_gives)
+{
+	const char *cases[][2] = {{"customers/2024/05/202405001.yaml", "202405001"},
+				  {"customers/vip/a.yaml", "a"},
+				  {"202405001.yaml", "202405001"},
+				  {"customers/2024/notes.txt", "notes.txt"},
+				  {"customers/.yaml", ".yaml"}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *id = crm_path_id(cases[i][0]);
+		cr_expect_str_eq(id, cases[i][1], "%s", cases[i][0]);
+		free(id);
+	}
+}
+
+/* one block for many strings: NULL ones skipped, lengths given or measured */
+Test(book, strings_packed_in_one_block)
+{
+	char *a = NULL, *b = (char *)"untouched", *c = NULL;
+	const char *src[3] = {"陈静", NULL, "202405001.yaml"};
+	char **const dst[3] = {&a, &b, &c};
+	char *blk = crm_xpack(3, src, NULL, dst);
+	cr_expect_str_eq(a, "陈静");
+	cr_expect_str_eq(b, "untouched");
+	cr_expect_str_eq(c, "202405001.yaml");
+	cr_expect_eq(a, blk);
+	free(blk);
+	const size_t len[3] = {3, 0, 9};
+	blk = crm_xpack(3, src, len, dst);
+	cr_expect_str_eq(a, "陈");
+	cr_expect_str_eq(c, "202405001");
+	free(blk);
+}
