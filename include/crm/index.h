@@ -56,6 +56,18 @@ typedef struct crm_index crm_index;
 int crm_index_open(crm_index **out, crm_book *b, crm_diags *d);
 
 /*
+ * crm_index_open that answers while the book is being scanned: ask(ix, arg)
+ * runs on the index as it stood, on this thread, while another walks
+ * customers/. When the walk finds nothing changed, that answer stands (most
+ * reads: the walk and the answer take about as long each). Otherwise
+ * drop(arg) discards it, the index is refreshed and ask runs again. Returns
+ * what crm_index_open or the last ask returned; *out as crm_index_open.
+ */
+typedef int (*crm_index_ask_fn)(crm_index *ix, void *arg);
+int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void (*drop)(void *),
+		       void *arg);
+
+/*
  * The SQLite handle with the tables above, borrowed (valid until
  * crm_index_free). Treat it as read-only: the index owns its content.
  */

@@ -136,6 +136,27 @@ static void add_when(crm_table *t, const crm_ctx *ctx, const crm_agenda_item *it
 		crm_table_add_cellf(t, "in %ld days, %s", k, weekday(ctx, it->date));
 }
 
+/* The labels of the few priorities, looked up in the schema once each. */
+typedef struct {
+	const char *code[4], *label[4];
+	size_t n;
+} label_cache;
+
+static const char *priority_label(label_cache *c, const crm_schema *s, const char *code,
+				  const char *lang)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->code[i], code))
+			return c->label[i];
+	const char *label = s ? crm_schema_label(s, "followups[].priority", code, lang) : code;
+	if (c->n < 4) {
+		/* the code is the item's, which outlives the table */
+		c->code[c->n] = code;
+		c->label[c->n++] = label;
+	}
+	return label;
+}
+
 static int print_text(const crm_ctx *ctx, crm_book *b, const crm_agenda *a, const char *who,
 		      int days)
 {
@@ -167,6 +188,7 @@ static int print_text(const crm_ctx *ctx, crm_book *b, const crm_agenda *a, cons
 	 * section order, agenda order within a section.
 	 */
 	crm_table *t = crm_table_new();
+	label_cache labels = {0};
 	size_t count[NSEC] = {0};
 	for (int sec = 0; sec < NSEC; sec++)
 		for (size_t i = 0; i < a->n; i++) {
@@ -185,8 +207,7 @@ static int print_text(const crm_ctx *ctx, crm_book *b, const crm_agenda *a, cons
 			add_when(t, ctx, it);
 			const char *p = NULL;
 			if ((it->type == CRM_AGENDA_OVERDUE || it->type == CRM_AGENDA_DUE) && it->priority)
-				p = s ? crm_schema_label(s, "followups[].priority", it->priority, ctx->lang)
-				      : it->priority;
+				p = priority_label(&labels, s, it->priority, ctx->lang);
 			crm_table_add_cell_ref(t, p);
 			crm_table_add_cell_ref(t, who ? NULL : it->who);
 		}
@@ -231,6 +252,28 @@ static int print_json(const crm_agenda *a)
 	int rc = cmd_print_json(&b);
 	crm_buf_free(&b);
 	return rc;
+}
+
+/* The question, and its answer from the index. */
+typedef struct {
+	crm_agenda_query q;
+	crm_agenda a;
+	crm_diags warn;
+} asking;
+
+static int ask(crm_index *ix, void *arg)
+{
+	asking *k = arg;
+	return crm_index_agenda(ix, &k->q, &k->a, &k->warn);
+}
+
+static void drop(void *arg)
+{
+	asking *k = arg;
+	crm_agenda_free(&k->a);
+	crm_diags_free(&k->warn);
+	k->a = (crm_agenda){0};
+	k->warn = (crm_diags){0};
 }
 
 static int run(crm_ctx *ctx, int argc, char **argv)
@@ -305,23 +348,19 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		who = me->id;
 	}
 
-	crm_agenda_query q = {ctx->today, days, who, b->config, ctx->lang};
-	crm_agenda a = {0};
-	crm_diags warn = {0};
+	asking k = {{ctx->today, days, who, b->config, ctx->lang}, {0}, {0}};
 	crm_index *ix = NULL;
-	int e = crm_index_open(&ix, b, &warn);
-	if (!e)
-		e = crm_index_agenda(ix, &q, &a, &warn);
+	int e = crm_index_open_ask(&ix, b, ask, drop, &k);
 	crm_index_free(ix);
-	cmd_print_diags(&warn);
-	crm_diags_free(&warn);
+	cmd_print_diags(&k.warn);
+	crm_diags_free(&k.warn);
 	if (e)
 		rc = cmd_fail(e);
 	else if (json)
-		rc = print_json(&a);
+		rc = print_json(&k.a);
 	else
-		rc = print_text(ctx, b, &a, who, days);
-	crm_agenda_free(&a);
+		rc = print_text(ctx, b, &k.a, who, days);
+	crm_agenda_free(&k.a);
 	crm_book_free(b);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "crm/agenda.h"
 #include "crm/buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,23 +87,48 @@ int crm_agenda_cmp(const crm_agenda_item *x, const crm_agenda_item *y)
 	return strcmp(x->text, y->text);
 }
 
-static int cmp_items(const void *a, const void *b)
+/*
+ * What crm_agenda_cmp compares, packed: the date, type, priority, stage and
+ * whether there is a budget in one integer, so that most comparisons of a
+ * long agenda are one instruction on memory that is read in order.
+ */
+typedef struct {
+	uint64_t key;
+	double budget;
+	const crm_agenda_item *it;
+} sort_ent;
+
+static uint64_t sort_key(const crm_agenda_item *it)
 {
-	return crm_agenda_cmp(*(const crm_agenda_item *const *)a, *(const crm_agenda_item *const *)b);
+	uint64_t y = (uint64_t)it->date.y, m = (uint64_t)it->date.m, d = (uint64_t)it->date.d;
+	return y << 40 | m << 35 | d << 29 | (uint64_t)type_rank(it->type) << 25 |
+	       (uint64_t)priority_rank(it->priority) << 21 | (uint64_t)(15 - it->stage_rank) << 16 |
+	       (uint64_t)!it->has_budget << 15;
+}
+
+static int cmp_ents(const void *a, const void *b)
+{
+	const sort_ent *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->it->has_budget && x->budget != y->budget)
+		return x->budget > y->budget ? -1 : 1;
+	int c = strcmp(x->it->id, y->it->id);
+	return c ? c : strcmp(x->it->text, y->it->text);
 }
 
 void crm_agenda_sort(crm_agenda *a)
 {
 	if (a->n < 2)
 		return;
-	/* sort pointers, then move each item once: items are a hundred bytes */
-	crm_agenda_item **p = crm_xmalloc(a->n * sizeof *p);
+	sort_ent *p = crm_xmalloc(a->n * sizeof *p);
 	for (size_t i = 0; i < a->n; i++)
-		p[i] = &a->v[i];
-	qsort(p, a->n, sizeof *p, cmp_items);
+		p[i] = (sort_ent){sort_key(&a->v[i]), a->v[i].budget, &a->v[i]};
+	qsort(p, a->n, sizeof *p, cmp_ents);
+	/* then move each item once: items are a hundred bytes */
 	crm_agenda_item *v = crm_xmalloc(a->n * sizeof *v);
 	for (size_t i = 0; i < a->n; i++)
-		v[i] = *p[i];
+		v[i] = *p[i].it;
 	free(p);
 	free(a->v);
 	a->v = v;

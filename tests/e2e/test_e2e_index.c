@@ -325,3 +325,37 @@ Test(index, list_find_and_agenda_see_hand_edits)
 	e2e_assert_has(r.out, "手工下一步");
 	e2e_run_free(&r);
 }
+
+/*
+ * agenda answers from the index as it stands while the scan runs beside it,
+ * and must throw that answer away when the scan finds a change: a record
+ * removed by hand, or an index filled with garbage, changes nothing.
+ */
+Test(index, agenda_answer_from_a_stale_index_is_thrown_away)
+{
+	const char *b = e2e_example_book();
+	e2e_run r = e2e_crmv(b, "agenda", "--all", "--days", "1000", "--json", NULL);
+	e2e_assert_code(r, 0);
+	e2e_assert_has(r.out, "Call Andrew for the CFO decision");
+	char *before = r.out;
+	r.out = NULL;
+	e2e_run_free(&r);
+	sh_ok(b, "test -f .git/crm/index.sqlite && mv customers/2026/01/202601001.yaml /tmp/crm-e2e-moved-$$.yaml"
+		 " && rm /tmp/crm-e2e-moved-$$.yaml");
+	r = e2e_crmv(b, "agenda", "--all", "--days", "1000", "--json", NULL);
+	e2e_assert_code(r, 0);
+	cr_assert_null(strstr(r.out, "Call Andrew for the CFO decision"), "a removed record's action: %s", r.out);
+	cr_assert_null(strstr(r.out, "202601001"), "a removed record: %s", r.out);
+	char *after = r.out;
+	r.out = NULL;
+	e2e_run_free(&r);
+	sh_ok(b, "head -c 100000 /dev/urandom > .git/crm/index.sqlite && rm -f .git/crm/index.sqlite-*");
+	r = e2e_crmv(b, "agenda", "--all", "--days", "1000", "--json", NULL);
+	e2e_assert_code(r, 0);
+	cr_assert_str_empty(r.err, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, after);
+	cr_assert_str_neq(r.out, before);
+	e2e_run_free(&r);
+	free(before);
+	free(after);
+}

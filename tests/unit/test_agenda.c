@@ -346,3 +346,47 @@ Test(agenda, chinese_text_and_empty_action)
 	crm_agenda_free(&a);
 	crm_config_free(c);
 }
+
+/*
+ * crm_agenda_sort packs most of the order into one integer; it must give
+ * exactly the order crm_agenda_cmp defines, on items that tie on every key
+ * but one as well as on random ones.
+ */
+static char *pick(const char *const *v, size_t n, unsigned r)
+{
+	const char *s = v[r % n];
+	return s ? strdup(s) : NULL;
+}
+
+Test(agenda, sort_is_the_order_of_crm_agenda_cmp)
+{
+	static const char *const prio[] = {"high", "medium", "low", NULL, "urgent"};
+	static const char *const ids[] = {"202401001", "202401002", "202312999"};
+	static const char *const texts[] = {"call", "报价", ""};
+	srand(7);
+	for (int round = 0; round < 50; round++) {
+		crm_agenda a = {0};
+		size_t n = 1 + (size_t)(rand() % 400);
+		a.v = calloc(n, sizeof *a.v);
+		a.n = a.cap = n;
+		for (size_t i = 0; i < n; i++) {
+			crm_agenda_item *it = &a.v[i];
+			/* few distinct values per key, so that ties reach the later keys */
+			int dates[][3] = {{2024, 12, 31}, {2025, 1, 1}, {2024, 2, 29}, {1999, 12, 31}, {9999, 12, 31}};
+			int *d = dates[rand() % 5];
+			it->date = (crm_date){d[0], d[1], d[2]};
+			it->type = (crm_agenda_type)(rand() % 6);
+			it->priority = pick(prio, 5, (unsigned)rand());
+			it->stage_rank = rand() % 5;
+			it->has_budget = rand() % 2;
+			it->budget = it->has_budget ? (double)(rand() % 3) * 1000.5 : 0;
+			it->id = pick(ids, 3, (unsigned)rand());
+			it->text = pick(texts, 3, (unsigned)rand());
+		}
+		crm_agenda_sort(&a);
+		for (size_t i = 1; i < n; i++)
+			cr_assert(crm_agenda_cmp(&a.v[i - 1], &a.v[i]) <= 0,
+				  "round %d: items %zu and %zu out of order", round, i - 1, i);
+		crm_agenda_free(&a);
+	}
+}
