@@ -32,6 +32,8 @@ typedef struct {
 	crm_json j;       /* --json: the array being written into out */
 	crm_table *t;     /* otherwise: one row per customer */
 	size_t found;
+	crm_buf *out;     /* where the --json array is written */
+	crm_diags skipped; /* records the index could not read */
 } search;
 
 static int visit(const crm_record *r, void *arg)
@@ -77,6 +79,33 @@ static int visit(const crm_record *r, void *arg)
 	return 0;
 }
 
+/* Start (again) with nothing found. */
+static void start(search *q)
+{
+	q->found = 0;
+	q->t = crm_table_new();
+	if (q->json) {
+		crm_buf_truncate(q->out, 0);
+		crm_json_init(&q->j, q->out, true);
+		crm_json_begin_array(&q->j);
+	}
+}
+
+static int ask(crm_index *ix, void *arg)
+{
+	search *q = arg;
+	return crm_index_find_each(ix, q->text, &q->skipped, visit, q);
+}
+
+static void drop(void *arg)
+{
+	search *q = arg;
+	crm_table_free(q->t);
+	crm_diags_free(&q->skipped);
+	q->skipped = (crm_diags){0};
+	start(q);
+}
+
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {0}};
@@ -100,19 +129,16 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open_book(ctx, &b)))
 		return rc;
 	crm_buf out = CRM_BUF_INIT;
-	search q = {ctx, NULL, text, json, {0}, crm_table_new(), 0};
+	search q = {ctx, NULL, text, json, {0}, NULL, 0, &out, {0}};
 	crm_diags d = {0};
-	if (json) {
-		crm_json_init(&q.j, &out, true);
-		crm_json_begin_array(&q.j);
-	}
+	start(&q);
 	int e = crm_book_schema(b, &q.s, &d);
 	crm_index *ix = NULL;
 	if (!e)
-		e = crm_index_open(&ix, b, &d);
-	if (!e)
-		e = crm_index_find_each(ix, text, &d, visit, &q);
+		e = crm_index_open_ask(&ix, b, ask, drop, &q);
 	crm_index_free(ix);
+	crm_diags_extend(&d, &q.skipped);
+	crm_diags_free(&q.skipped);
 	cmd_print_diags(&d);
 	if (e) {
 		rc = cmd_fail(e);

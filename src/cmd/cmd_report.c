@@ -46,6 +46,26 @@ static int write_html(const char *file, const crm_buf *page)
 	return 0;
 }
 
+/* The question and its answer, for crm_index_open_ask. */
+typedef struct {
+	const crm_report_opts *o;
+	unsigned which;
+	crm_report *r;
+} asking;
+
+static int ask(crm_index *ix, void *arg)
+{
+	asking *k = arg;
+	return crm_report_compute(&k->r, crm_index_db(ix), k->o, k->which);
+}
+
+static void drop(void *arg)
+{
+	asking *k = arg;
+	crm_report_free(k->r);
+	k->r = NULL;
+}
+
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -117,9 +137,9 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	crm_report *r = NULL;
 	crm_buf out = CRM_BUF_INIT;
 	/* the page holds every report, whatever NAME says */
-	int e = crm_index_open(&ix, b, NULL);
-	if (!e)
-		e = crm_report_compute(&r, crm_index_db(ix), &o, html ? CRM_REPORT_ALL : which);
+	asking k = {&o, html ? CRM_REPORT_ALL : which, NULL};
+	int e = crm_index_open_ask(&ix, b, ask, drop, &k);
+	r = k.r;
 	if (e) {
 		rc = cmd_fail(e);
 		goto done;

@@ -57,6 +57,25 @@ static void print_table(crm_buf *out, const crm_sql_result *r, bool csv)
 	crm_table_free(t);
 }
 
+/* The query and its answer, for crm_index_open_ask. */
+typedef struct {
+	const char *sql;
+	crm_sql_result *r;
+} asking;
+
+static int ask(crm_index *ix, void *arg)
+{
+	asking *k = arg;
+	return crm_index_query(ix, k->sql, &k->r);
+}
+
+static void drop(void *arg)
+{
+	asking *k = arg;
+	crm_sql_result_free(k->r);
+	k->r = NULL;
+}
+
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
@@ -81,11 +100,10 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open_book(ctx, &b)))
 		return rc;
 	crm_index *ix = NULL;
-	crm_sql_result *r = NULL;
+	asking k = {argv[optind], NULL};
 	crm_buf out = CRM_BUF_INIT;
-	int e = crm_index_open(&ix, b, NULL);
-	if (!e)
-		e = crm_index_query(ix, argv[optind], &r);
+	int e = crm_index_open_ask(&ix, b, ask, drop, &k);
+	crm_sql_result *r = k.r;
 	if (e) {
 		rc = cmd_fail(e);
 		goto done;
