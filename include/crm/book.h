@@ -65,6 +65,20 @@ void crm_entries_free(crm_entry *v, size_t n);
 int crm_book_scan_stat(crm_book *b, crm_entry **out, size_t *n);
 
 /*
+ * The lstat-ing of crm_book_scan_stat, shared between threads (as git's
+ * preload-index shares its lstat calls): after crm_stat_job_init on the
+ * entries of a crm_book_scan, every thread that calls crm_stat_job_work
+ * claims runs of one folder's files and lstat-s them, until none is left.
+ * When all callers have returned, each entry is as crm_book_scan_stat
+ * would have left it. The job borrows b and v; free it with
+ * crm_stat_job_free.
+ */
+typedef struct crm_stat_job crm_stat_job;
+crm_stat_job *crm_stat_job_new(const crm_book *b, crm_entry *v, size_t n);
+void crm_stat_job_work(crm_stat_job *j);
+void crm_stat_job_free(crm_stat_job *j);
+
+/*
  * crm_book_scan that also lists, in *links (when not NULL), every symbolic
  * link under customers/ that leads to a folder, and customers/ itself when
  * it is one: they are never entered, since records must be inside the book.

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +335,74 @@ int crm_book_scan(crm_book *b, crm_entry **out, size_t *n)
 int crm_book_scan_stat(crm_book *b, crm_entry **out, size_t *n)
 {
 	return scan(b, out, n, NULL, NULL, true);
+}
+
+/* A run of at most this many files of one folder is claimed at a time. */
+enum { STAT_RUN = 256 };
+
+struct crm_stat_job {
+	const crm_book *b;
+	crm_entry *v;
+	size_t *start; /* run k is v[start[k] .. start[k + 1]) */
+	size_t nruns;
+	atomic_size_t next;
+};
+
+static size_t dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+crm_stat_job *crm_stat_job_new(const crm_book *b, crm_entry *v, size_t n)
+{
+	crm_stat_job *j = crm_xcalloc(1, sizeof *j);
+	j->b = b;
+	j->v = v;
+	j->start = crm_xmalloc((n + 1) * sizeof *j->start);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = dir_len(v[i].path);
+		bool same = j->nruns && i - j->start[j->nruns - 1] < STAT_RUN &&
+			    dir_len(v[i - 1].path) == len && !memcmp(v[i - 1].path, v[i].path, len);
+		if (!same)
+			j->start[j->nruns++] = i;
+	}
+	j->start[j->nruns] = n;
+	atomic_init(&j->next, 0);
+	return j;
+}
+
+void crm_stat_job_work(crm_stat_job *j)
+{
+	size_t k;
+	while ((k = atomic_fetch_add(&j->next, 1)) < j->nruns) {
+		crm_entry *v = j->v + j->start[k];
+		size_t n = j->start[k + 1] - j->start[k], len = dir_len(v[0].path);
+		char *dir = crm_xasprintf("%s/%.*s", j->b->root, (int)len, v[0].path);
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(dir);
+		if (dfd < 0)
+			continue; /* gone since the scan: has_stat stays false */
+		for (size_t i = 0; i < n; i++) {
+			struct stat st;
+			if (fstatat(dfd, v[i].path + len + 1, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+				v[i].has_stat = true;
+				v[i].st.size = st.st_size;
+				v[i].st.mtime = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+				v[i].st.ctime = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+				v[i].st.ino = (long long)st.st_ino;
+			}
+		}
+		close(dfd);
+	}
+}
+
+void crm_stat_job_free(crm_stat_job *j)
+{
+	if (!j)
+		return;
+	free(j->start);
+	free(j);
 }
 
 void crm_book_clean_temps(const crm_book *b, const char *rel)

@@ -966,18 +966,47 @@ int crm_index_open(crm_index **out, crm_book *b, crm_diags *d)
 	return rc;
 }
 
+/*
+ * The walk of customers/ beside the answer: the scan thread reads the
+ * folders, then lstat-s their files; the asking thread, once it has its
+ * answer, takes a share of the lstat-ing (most of the walk's time).
+ */
 typedef struct {
 	crm_book *b;
 	crm_entry *v;
 	size_t n;
 	int rc;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	bool listed;          /* v, n and rc are set; stat is the job, if any */
+	crm_stat_job *stat;
 } scan_job;
 
 static void *scan_run(void *arg)
 {
 	scan_job *j = arg;
-	j->rc = crm_book_scan_stat(j->b, &j->v, &j->n);
+	int rc = crm_book_scan(j->b, &j->v, &j->n);
+	pthread_mutex_lock(&j->mu);
+	j->rc = rc;
+	if (!rc)
+		j->stat = crm_stat_job_new(j->b, j->v, j->n);
+	j->listed = true;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->mu);
+	if (!rc)
+		crm_stat_job_work(j->stat);
 	return NULL;
+}
+
+/* Help with the lstat-ing once the folders are read. */
+static void scan_help(scan_job *j)
+{
+	pthread_mutex_lock(&j->mu);
+	while (!j->listed)
+		pthread_cond_wait(&j->cond, &j->mu);
+	pthread_mutex_unlock(&j->mu);
+	if (j->stat)
+		crm_stat_job_work(j->stat);
 }
 
 /*
@@ -1021,7 +1050,7 @@ int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void 
 		       void *arg)
 {
 	*out = NULL;
-	scan_job j = {.b = b};
+	scan_job j = {.b = b, .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 	pthread_t th;
 	bool threaded = pthread_create(&th, NULL, scan_run, &j) == 0;
 	if (!threaded)
@@ -1034,8 +1063,13 @@ int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void 
 			drop(arg);
 		crm_error_clear();
 	}
-	if (threaded)
+	if (threaded) {
+		scan_help(&j);
 		pthread_join(th, NULL);
+	}
+	crm_stat_job_free(j.stat);
+	pthread_mutex_destroy(&j.mu);
+	pthread_cond_destroy(&j.cond);
 	if (j.rc) {
 		/* say it on this thread (its error state is the scanner's) */
 		crm_entries_free(j.v, j.n);

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -546,4 +547,68 @@ Test(book, strings_packed_in_one_block)
 	cr_expect_str_eq(a, "陈");
 	cr_expect_str_eq(c, "202405001");
 	free(blk);
+}
+
+/* Threads sharing a crm_stat_job. */
+static void *stat_worker(void *arg)
+{
+	crm_stat_job_work(arg);
+	return NULL;
+}
+
+/*
+ * lstat shared between threads gives every entry exactly what
+ * crm_book_scan_stat gives: a folder of more files than one run (600),
+ * nested folders, files at the top, a symlink (its own lstat, not its
+ * target's), and a file removed between the scan and the lstat.
+ */
+Test(book, stat_job_shared_by_threads_is_scan_stat)
+{
+	crm_book *b = make_book("{yyyy}{mm}{seq:3}");
+	for (int i = 0; i < 600; i++) {
+		char rel[64], text[64];
+		snprintf(rel, sizeof rel, "customers/2024/05/202405%03d.yaml", i);
+		snprintf(text, sizeof text, "id: %*d\n", i % 40 + 1, i); /* sizes differ */
+		put(rel, text);
+	}
+	put("customers/202301001.yaml", "id: top\n");
+	put("customers/vip/deep/202301002.yaml", "id: deep\n");
+	char *target = at("customers/202301001.yaml");
+	char *link = at("customers/vip/202301003.yaml");
+	cr_assert_eq(symlink(target, link), 0);
+	crm_entry *want, *v;
+	size_t nwant, n;
+	cr_assert_eq(crm_book_scan_stat(b, &want, &nwant), 0);
+	cr_assert_eq(crm_book_scan(b, &v, &n), 0);
+	cr_assert_eq(n, nwant);
+	cr_assert_eq(n, 603);
+	char *gone = at("customers/2024/05/202405300.yaml");
+	cr_assert_eq(unlink(gone), 0);
+	crm_stat_job *j = crm_stat_job_new(b, v, n);
+	pthread_t th[3];
+	for (int t = 0; t < 3; t++)
+		cr_assert_eq(pthread_create(&th[t], NULL, stat_worker, j), 0);
+	crm_stat_job_work(j);
+	for (int t = 0; t < 3; t++)
+		pthread_join(th[t], NULL);
+	crm_stat_job_free(j);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_str_eq(v[i].path, want[i].path);
+		if (!strcmp(v[i].path, "customers/2024/05/202405300.yaml")) {
+			cr_assert(!v[i].has_stat, "a removed file has no stat");
+			continue;
+		}
+		cr_assert(v[i].has_stat, "%s not stat-ed", v[i].path);
+		cr_assert(want[i].has_stat);
+		cr_assert_eq(v[i].st.size, want[i].st.size, "%s", v[i].path);
+		cr_assert_eq(v[i].st.mtime, want[i].st.mtime, "%s", v[i].path);
+		cr_assert_eq(v[i].st.ctime, want[i].st.ctime, "%s", v[i].path);
+		cr_assert_eq(v[i].st.ino, want[i].st.ino, "%s", v[i].path);
+	}
+	crm_entries_free(v, n);
+	crm_entries_free(want, nwant);
+	free(gone);
+	free(target);
+	free(link);
+	crm_book_free(b);
 }
