@@ -5,6 +5,7 @@
  * the statements that write one record's rows. Only the index_*.c files and
  * index.c include this (and sqlite3.h).
  */
+#include "crm/agenda.h"
 #include "crm/index.h"
 #include "crm/record.h"
 
@@ -21,10 +22,10 @@ struct crm_index {
 /* The statements that write and drop a record's rows, prepared once per refresh. */
 enum {
 	S_FILE_INS, S_FILE_UPD, S_FILE_DEL, S_DIAG, S_CUST, S_TAG, S_CONTACT, S_CHAIN, S_FUP,
-	S_STAGE, S_DATE, S_SEARCH, S_N
+	S_STAGE, S_DATE, S_SEARCH, S_AGENDA, S_N
 };
 
-#define CRM_IX_NDATA 9 /* tables with rows per record, besides ix_files */
+#define CRM_IX_NDATA 10 /* tables with rows per record, besides ix_files */
 
 typedef struct {
 	sqlite3_stmt *s[S_N];
@@ -59,6 +60,20 @@ int crm_ix_drop(crm_ix_stmts *q, long long fid);
 
 /* Empty every table of rows (a rebuild). */
 int crm_ix_clear(sqlite3 *db);
+
+/*
+ * The agenda's facts of one customer (ix_agenda.facts), as
+ * crm_ix_agenda_pack wrote them: the strings point into `blob`, valid while
+ * it is. Returns false when the value is damaged.
+ */
+typedef struct {
+	crm_agenda_facts f;
+	crm_agenda_contact *cv; /* f.contacts, reused from one call to the next */
+	crm_agenda_date *dv;    /* f.dates, likewise */
+	size_t ccap, dcap;
+} crm_ix_facts;
+
+bool crm_ix_agenda_unpack(const void *blob, size_t len, crm_ix_facts *out);
 
 /* Bind text, or NULL for NULL. */
 void crm_ix_bind_str(sqlite3_stmt *st, int col, const char *s);

@@ -493,21 +493,9 @@ static const char *ctext(sqlite3_stmt *st, int c)
 	return (const char *)sqlite3_column_text(st, c);
 }
 
-/* A copy of s kept in *v until the caller frees them; NULL stays NULL. */
-static char *keep_str(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	char *k = s ? crm_xstrdup(s) : NULL;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*v = crm_xrealloc(*v, *cap * sizeof **v);
-	}
-	(*v)[(*n)++] = k;
-	return k;
-}
-
 int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, crm_diags *warnings)
 {
-	sqlite3_stmt *w, *cu, *co, *da;
+	sqlite3_stmt *w, *st;
 	if (sqlite3_prepare_v2(ix->db, "SELECT path, load_err, load_line, load_col FROM ix_files"
 				       " WHERE load_err IS NOT NULL ORDER BY path", -1, &w, NULL) != SQLITE_OK)
 		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
@@ -516,91 +504,29 @@ int crm_index_agenda(crm_index *ix, const crm_agenda_query *q, crm_agenda *out, 
 			crm_diags_add(warnings, ctext(w, 0), sqlite3_column_int(w, 2), sqlite3_column_int(w, 3),
 				      CRM_SEV_WARNING, "skipped, cannot be read: %s", ctext(w, 1));
 	sqlite3_finalize(w);
-	/* three cursors in file order, merged */
-	if (sqlite3_prepare_v2(ix->db,
-			       "SELECT c.fid, c.id, c.path, c.name, c.owner, c.stage, c.latest_priority,"
-			       " CAST(c.budget_max AS TEXT), c.latest_seq, c.last_followup, c.first_contact,"
-			       " c.next_date, c.next_action, c.next_by, c.next_priority, c.deadline,"
-			       " c.needs_summary, c.contract_end FROM ix_customers c WHERE c.readable AND"
-			       " (c.stage IS NULL OR c.stage <> 'lost')"
-			       /* one person's agenda: their customers and the actions they hold
-				* (a superset: crm_agenda_add_facts decides) */
-			       " AND (?1 IS NULL OR c.owner = ?1 OR c.next_by = ?1) ORDER BY c.fid",
-			       -1, &cu, NULL) != SQLITE_OK)
+	/* one person's agenda: their customers and the actions they hold (a
+	 * superset: crm_agenda_add_facts decides) */
+	if (sqlite3_prepare_v2(ix->db, "SELECT facts FROM ix_agenda WHERE ?1 IS NULL OR owner = ?1"
+				       " OR next_by = ?1 ORDER BY fid", -1, &st, NULL) != SQLITE_OK)
 		return crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
-	crm_ix_bind_str(cu, 1, q->who);
-	sqlite3_prepare_v2(ix->db, "SELECT fid, name, birthday FROM ix_contacts WHERE birthday IS NOT NULL"
-				   " ORDER BY fid, seq", -1, &co, NULL);
-	sqlite3_prepare_v2(ix->db, "SELECT fid, label, date, yearly FROM ix_dates ORDER BY fid, seq", -1,
-			   &da, NULL);
-	int rco = co ? sqlite3_step(co) : SQLITE_DONE, rda = da ? sqlite3_step(da) : SQLITE_DONE;
-	crm_agenda_contact *cv = NULL;
-	crm_agenda_date *dv = NULL;
-	size_t ccap = 0, dcap = 0;
-	/* strings of the contact and date rows must outlive their cursor steps */
-	char **keep = NULL;
-	size_t nkeep = 0, kcap = 0;
-	while (sqlite3_step(cu) == SQLITE_ROW) {
-		long long fid = sqlite3_column_int64(cu, 0);
-		crm_agenda_facts f = {0};
-		f.id = ctext(cu, 1);
-		f.path = ctext(cu, 2);
-		f.name = ctext(cu, 3);
-		f.owner = ctext(cu, 4);
-		f.stage = ctext(cu, 5);
-		f.priority = ctext(cu, 6);
-		f.budget_max = ctext(cu, 7);
-		f.last_is_followup = sqlite3_column_int64(cu, 8) >= 0;
-		f.last_date = ctext(cu, f.last_is_followup ? 9 : 10);
-		f.has_next = sqlite3_column_type(cu, 11) != SQLITE_NULL;
-		f.next_date = ctext(cu, 11);
-		f.next_action = ctext(cu, 12);
-		f.next_by = ctext(cu, 13);
-		f.next_priority = ctext(cu, 14);
-		f.deadline = ctext(cu, 15);
-		f.needs_summary = ctext(cu, 16);
-		f.contract_end = ctext(cu, 17);
-		size_t nc = 0, nd = 0;
-		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) < fid)
-			rco = sqlite3_step(co);
-		while (rco == SQLITE_ROW && sqlite3_column_int64(co, 0) == fid) {
-			if (nc == ccap) {
-				ccap = ccap ? ccap * 2 : 8;
-				cv = crm_xrealloc(cv, ccap * sizeof *cv);
-			}
-			cv[nc].name = keep_str(&keep, &nkeep, &kcap, ctext(co, 1));
-			cv[nc].birthday = keep_str(&keep, &nkeep, &kcap, ctext(co, 2));
-			nc++;
-			rco = sqlite3_step(co);
+	crm_ix_bind_str(st, 1, q->who);
+	crm_ix_facts f = {0};
+	int rc = 0, s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(st, 0);
+		if (!crm_ix_agenda_unpack(blob, (size_t)sqlite3_column_bytes(st, 0), &f)) {
+			rc = crm_error_set(CRM_EFAIL, "index: a damaged row in ix_agenda"
+						      " (remove .git/crm/ and crm builds it again)");
+			break;
 		}
-		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) < fid)
-			rda = sqlite3_step(da);
-		while (rda == SQLITE_ROW && sqlite3_column_int64(da, 0) == fid) {
-			if (nd == dcap) {
-				dcap = dcap ? dcap * 2 : 8;
-				dv = crm_xrealloc(dv, dcap * sizeof *dv);
-			}
-			dv[nd].label = keep_str(&keep, &nkeep, &kcap, ctext(da, 1));
-			dv[nd].date = keep_str(&keep, &nkeep, &kcap, ctext(da, 2));
-			dv[nd].yearly = sqlite3_column_int(da, 3) != 0;
-			nd++;
-			rda = sqlite3_step(da);
-		}
-		f.contacts = cv;
-		f.ncontacts = nc;
-		f.dates = dv;
-		f.ndates = nd;
-		crm_agenda_add_facts(out, q, &f);
-		for (size_t k = 0; k < nkeep; k++)
-			free(keep[k]);
-		nkeep = 0;
+		crm_agenda_add_facts(out, q, &f.f);
 	}
-	free(keep);
-	free(cv);
-	free(dv);
-	sqlite3_finalize(cu);
-	sqlite3_finalize(co);
-	sqlite3_finalize(da);
-	crm_agenda_sort(out);
-	return 0;
+	if (!rc && s != SQLITE_DONE)
+		rc = crm_error_set(CRM_EFAIL, "index: %s", sqlite3_errmsg(ix->db));
+	free(f.cv);
+	free(f.dv);
+	sqlite3_finalize(st);
+	if (!rc)
+		crm_agenda_sort(out);
+	return rc;
 }

@@ -16,7 +16,7 @@
 
 static const char *const data_tables[CRM_IX_NDATA] = {
 	"ix_diags", "ix_customers", "ix_search", "ix_tags", "ix_contacts", "ix_decision_chain",
-	"ix_followups", "ix_stages", "ix_dates",
+	"ix_followups", "ix_stages", "ix_dates", "ix_agenda",
 };
 /* Bind a node's scalar: NULL when absent or null; a number for numeric
  * columns when it is one; text otherwise. */
@@ -87,6 +87,7 @@ static const char *const stmt_sql[S_N] = {
 	"INSERT INTO ix_stages VALUES(?,?,?,?,?)",
 	"INSERT INTO ix_dates VALUES(?,?,?,?,?,?)",
 	"INSERT INTO ix_search VALUES(?,?,?)",
+	"INSERT INTO ix_agenda VALUES(?,?,?,?)",
 };
 
 void crm_ix_stmts_free(crm_ix_stmts *q)
@@ -130,6 +131,174 @@ static bool date_plus(const char *s, long days, char out[CRM_DATE_STRLEN])
 	return true;
 }
 
+/*
+ * ix_agenda.facts: the fields of crm_agenda_facts in their order, each
+ * string as a byte 1, its bytes and a NUL, or a byte 0 for none; then the
+ * contacts with a birthday and the dates, each list as a count of 4 bytes
+ * (little-endian) and its strings (and a byte for yearly). The same values
+ * the rows of ix_customers, ix_contacts and ix_dates hold.
+ */
+static void pack_str(crm_buf *b, const char *s)
+{
+	if (!s) {
+		crm_buf_putc(b, 0);
+		return;
+	}
+	crm_buf_putc(b, 1);
+	crm_buf_put(b, s, strlen(s) + 1);
+}
+
+static void pack_count(crm_buf *b, size_t n)
+{
+	for (int i = 0; i < 4; i++)
+		crm_buf_putc(b, (char)(n >> (8 * i) & 0xff));
+}
+
+static const char *text_of(const crm_node *n)
+{
+	return n && n->kind == CRM_NODE_SCALAR && n->jtype != CRM_JSON_NULL ? n->value : NULL;
+}
+
+static const char *take_str(const unsigned char **p, const unsigned char *end, bool *bad)
+{
+	if (*p >= end) {
+		*bad = true;
+		return NULL;
+	}
+	if (*(*p)++ == 0)
+		return NULL;
+	const unsigned char *z = memchr(*p, 0, (size_t)(end - *p));
+	if (!z) {
+		*bad = true;
+		return NULL;
+	}
+	const char *s = (const char *)*p;
+	*p = z + 1;
+	return s;
+}
+
+static size_t take_count(const unsigned char **p, const unsigned char *end, bool *bad)
+{
+	if (end - *p < 4) {
+		*bad = true;
+		return 0;
+	}
+	size_t n = 0;
+	for (int i = 0; i < 4; i++)
+		n |= (size_t)(*p)[i] << (8 * i);
+	*p += 4;
+	/* each entry takes two bytes at least */
+	if (n > (size_t)(end - *p) / 2) {
+		*bad = true;
+		return 0;
+	}
+	return n;
+}
+
+bool crm_ix_agenda_unpack(const void *blob, size_t len, crm_ix_facts *out)
+{
+	const unsigned char *p = blob, *end = p + len;
+	bool bad = !blob;
+	crm_agenda_facts *f = &out->f;
+	*f = (crm_agenda_facts){0};
+	const char **str[] = {&f->id, &f->path, &f->name, &f->owner, &f->stage, &f->priority,
+			      &f->budget_max, &f->last_date, &f->next_date, &f->next_action,
+			      &f->next_by, &f->next_priority, &f->deadline, &f->needs_summary,
+			      &f->contract_end};
+	for (size_t i = 0; i < sizeof str / sizeof *str && !bad; i++)
+		*str[i] = take_str(&p, end, &bad);
+	if (bad || p >= end)
+		return false;
+	f->last_is_followup = *p++ != 0;
+	f->has_next = f->next_date != NULL;
+	size_t n = take_count(&p, end, &bad);
+	if (n > out->ccap) {
+		out->ccap = n;
+		out->cv = crm_xrealloc(out->cv, n * sizeof *out->cv);
+	}
+	for (size_t i = 0; i < n && !bad; i++) {
+		out->cv[i].name = take_str(&p, end, &bad);
+		out->cv[i].birthday = take_str(&p, end, &bad);
+	}
+	f->contacts = out->cv;
+	f->ncontacts = n;
+	n = bad ? 0 : take_count(&p, end, &bad);
+	if (n > out->dcap) {
+		out->dcap = n;
+		out->dv = crm_xrealloc(out->dv, n * sizeof *out->dv);
+	}
+	for (size_t i = 0; i < n && !bad; i++) {
+		out->dv[i].label = take_str(&p, end, &bad);
+		out->dv[i].date = take_str(&p, end, &bad);
+		if (p >= end)
+			bad = true;
+		else
+			out->dv[i].yearly = *p++ != 0;
+	}
+	f->dates = out->dv;
+	f->ndates = n;
+	return !bad && p == end;
+}
+
+/* The row of ix_agenda of a readable record (not written for a lost one). */
+static int put_agenda(crm_ix_stmts *q, long long fid, const crm_entry *e, const crm_record *r,
+		      const crm_node *root, const crm_next *nx, bool has_next, const char *action,
+		      long latest)
+{
+	const char *stage = text_of(at(root, "stage"));
+	if (stage && !strcmp(stage, "lost"))
+		return 0;
+	const crm_node *fups = seq_at(root, "followups");
+	const crm_node *last = latest >= 0 && fups && (size_t)latest < fups->n ? fups->items[latest] : NULL;
+	crm_buf b = CRM_BUF_INIT;
+	pack_str(&b, e->id);
+	pack_str(&b, e->path);
+	pack_str(&b, text_of(at(root, "name")));
+	pack_str(&b, text_of(at(root, "owner")));
+	pack_str(&b, stage);
+	pack_str(&b, text_of(at(last, "priority")));
+	pack_str(&b, text_of(at(root, "needs.budget.max")));
+	pack_str(&b, latest >= 0 ? text_of(at(last, "date")) : text_of(at(root, "first_contact.date")));
+	pack_str(&b, has_next ? nx->date : NULL);
+	pack_str(&b, has_next ? action : NULL);
+	pack_str(&b, has_next ? nx->by : NULL);
+	pack_str(&b, has_next ? nx->priority : NULL);
+	pack_str(&b, text_of(at(root, "needs.deadline")));
+	pack_str(&b, text_of(at(root, "needs.summary")));
+	pack_str(&b, text_of(at(root, "deal.contract_end")));
+	crm_buf_putc(&b, latest >= 0);
+	const crm_node *cs = seq_at(root, "contacts");
+	size_t n = 0;
+	for (size_t i = 0; cs && i < cs->n; i++)
+		n += cs->items[i]->kind == CRM_NODE_MAP && text_of(crm_node_get(cs->items[i], "birthday"));
+	pack_count(&b, n);
+	for (size_t i = 0; cs && i < cs->n; i++) {
+		const crm_node *x = cs->items[i];
+		if (x->kind != CRM_NODE_MAP || !text_of(crm_node_get(x, "birthday")))
+			continue;
+		pack_str(&b, text_of(crm_node_get(x, "name")));
+		pack_str(&b, text_of(crm_node_get(x, "birthday")));
+	}
+	const crm_node *ds = seq_at(root, "dates");
+	pack_count(&b, ds ? ds->n : 0);
+	for (size_t i = 0; ds && i < ds->n; i++) {
+		const crm_node *x = ds->items[i]->kind == CRM_NODE_MAP ? ds->items[i] : NULL;
+		pack_str(&b, x ? text_of(crm_node_get(x, "label")) : NULL);
+		pack_str(&b, x ? text_of(crm_node_get(x, "date")) : NULL);
+		const crm_node *y = x ? crm_node_get(x, "yearly") : NULL;
+		crm_buf_putc(&b, y && y->kind == CRM_NODE_SCALAR && y->jtype == CRM_JSON_BOOL &&
+					 (y->value[0] == 't' || y->value[0] == 'T'));
+	}
+	sqlite3_stmt *s = q->s[S_AGENDA];
+	sqlite3_bind_int64(s, 1, fid);
+	crm_ix_bind_str(s, 2, text_of(at(root, "owner")));
+	crm_ix_bind_str(s, 3, has_next ? nx->by : NULL);
+	sqlite3_bind_blob(s, 4, b.ptr, (int)b.len, SQLITE_TRANSIENT);
+	crm_buf_free(&b);
+	(void)r;
+	return step(s);
+}
+
 /* Write the rows of one record (r may be NULL when it could not be read). */
 static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry *e, const crm_record *r,
 		    const char *inner, long long errors)
@@ -153,11 +322,15 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 	bind_node(c, 18, at(root, "deal.contract_end"), false);
 	bind_node(c, 19, at(root, "lost_reason"), false);
 	crm_next nx;
+	bool has_next = false;
+	const char *action = NULL;
 	if (root && crm_record_next(r, &nx)) {
 		crm_ix_bind_str(c, 20, nx.date);
 		/* no next written: no action (NULL), though a date from the priority */
 		const crm_node *fl = seq_at(root, "followups");
 		const crm_node *act = fl && nx.followup < fl->n ? at(fl->items[nx.followup], "next.action") : NULL;
+		has_next = nx.date != NULL;
+		action = act ? nx.action : NULL;
 		crm_ix_bind_str(c, 21, act ? nx.action : NULL);
 		crm_ix_bind_str(c, 22, nx.by);
 		crm_ix_bind_str(c, 23, nx.priority);
@@ -227,6 +400,8 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		return -1;
 	if (!root)
 		return 0;
+	if (put_agenda(q, fid, e, r, root, &nx, has_next, action, latest))
+		return -1;
 
 	for (size_t i = 0; tags && i < tags->n; i++) {
 		if (tags->items[i]->kind != CRM_NODE_SCALAR)

@@ -11,7 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crm/agenda.h"
 #include "crm/book.h"
+#include "crm/config.h"
+#include "crm/date.h"
 #include "crm/buf.h"
 #include "crm/index.h"
 #include "crm/query.h"
@@ -595,5 +598,122 @@ Test(index, a_big_build_reads_on_two_threads_with_the_same_answers)
 	cr_expect_eq(errors, 12, "%d", errors);
 	crm_diags_free(&d);
 	crm_index_free(ix);
+	crm_book_free(b);
+}
+
+/* The agenda as text: one item a line, every field that is shown. */
+static char *agenda_text(const crm_agenda *a)
+{
+	crm_buf o = CRM_BUF_INIT;
+	for (size_t i = 0; i < a->n; i++) {
+		const crm_agenda_item *it = &a->v[i];
+		char d[CRM_DATE_STRLEN];
+		crm_date_format(it->date, d);
+		crm_buf_printf(&o, "%d %s %ld %d %s %s %s %s %s %s %s %d %d %g\n", (int)it->type, d, it->days,
+			       it->deadline, it->id, it->name, it->text, it->who ? it->who : "-",
+			       it->priority ? it->priority : "-", it->stage ? it->stage : "-", it->path,
+			       it->stage_rank, it->has_budget, it->budget);
+	}
+	char *s = crm_buf_detach(&o);
+	return s ? s : crm_xstrdup("");
+}
+
+/*
+ * The agenda from the index's packed facts is the agenda from the files
+ * (crm_agenda_build), for everyone and for one person: records without a
+ * next action, with a next written without date or action, a next held by
+ * someone else, contacts with and without birthdays (and one that is not a
+ * map), yearly and one-off dates, a deadline, won and lost, budgets written
+ * as integers, decimals and text, Chinese text.
+ */
+Test(index, agenda_from_the_index_is_the_agenda_from_the_files)
+{
+	make_book();
+	put("crm.yaml", "book: t\nteam:\n  - {id: ming, name: Ming, email: m@example.com}\n"
+			"  - {id: li, name: Li, email: li@example.com}\n");
+	const char *head = "kind: company\nsource: online\nfirst_contact: {date: 2024-04-01, by: ming}\n"
+			   "stage_history:\n  - {stage: initial, date: 2024-04-01}\n";
+	const char *recs[][2] = {
+		{"202405001", "name: 云栖科技\nowner: ming\nstage: negotiation\n"
+			      "needs: {summary: 扫码枪, deadline: 2024-05-25, budget: {max: 150000}}\n"
+			      "contacts:\n  - {name: 张伟, birthday: 1980-05-22}\n  - {name: 无生日}\n  - 7\n"
+			      "dates:\n  - {label: 周年, date: 2020-05-21, yearly: true}\n"
+			      "  - {label: 展会, date: 2024-05-23}\n  - {date: 2024-05-24}\n"
+			      "followups:\n  - {date: 2024-05-10, via: phone, by: ming, summary: s, priority: high,"
+			      " next: {date: 2024-05-18, action: 报价, by: li}}\n"},
+		{"202405002", "name: No Next\nowner: li\nstage: needs\nneeds: {budget: {max: 2500.5}}\n"
+			      "followups:\n  - {date: 2024-05-19, via: email, by: li, summary: s, priority: low}\n"},
+		{"202405003", "name: Next Without Action\nowner: ming\nstage: proposal\n"
+			      "needs: {budget: {max: lots}}\n"
+			      "followups:\n  - {date: 2024-05-01, via: phone, by: ming, summary: s, priority: medium,"
+			      " next: {by: li}}\n"},
+		{"202405004", "name: Won One\nowner: ming\nstage: won\n"
+			      "deal: {amount: 1, signed: 2024-05-01, contract_end: 2024-05-30}\n"
+			      "needs: {deadline: 2024-05-21}\n"
+			      "contacts:\n  - {name: Won Contact, birthday: 1990-05-20}\n"
+			      "followups:\n  - {date: 2024-05-02, via: phone, by: ming, summary: s,"
+			      " next: {date: 2024-05-20, action: 回访, by: ming}}\n"},
+		{"202405005", "name: Lost One\nowner: ming\nstage: lost\nlost_reason: price\n"
+			      "contacts:\n  - {name: Lost Contact, birthday: 1990-05-20}\n"},
+		{"202405006", "name: Stale\nowner: li\nstage: initial\n"},
+	};
+	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+		char *rel = crm_xasprintf("customers/2024/05/%s.yaml", recs[i][0]);
+		char *t = crm_xasprintf("id: \"%s\"\n%s%s", recs[i][0], head, recs[i][1]);
+		put(rel, t);
+		free(t);
+		free(rel);
+	}
+	crm_book *b = open_book();
+	const char *whos[] = {NULL, "ming", "li"};
+	for (size_t w = 0; w < 3; w++)
+		for (int days = 0; days <= 30; days += 30) {
+			crm_agenda_query q = {{2024, 5, 20}, days, whos[w], b->config, "zh"};
+			crm_agenda files = {0}, idx = {0};
+			cr_assert_eq(crm_agenda_build(&files, b, &q, NULL), 0, "%s", crm_error_last());
+			crm_index *ix = open_index(b);
+			cr_assert_eq(crm_index_agenda(ix, &q, &idx, NULL), 0, "%s", crm_error_last());
+			crm_index_free(ix);
+			char *want = agenda_text(&files), *got = agenda_text(&idx);
+			cr_assert(files.n > 2, "too few items to compare: %s", want);
+			cr_assert_str_eq(got, want, "who %s, days %d", whos[w] ? whos[w] : "all", days);
+			free(want);
+			free(got);
+			crm_agenda_free(&files);
+			crm_agenda_free(&idx);
+		}
+	crm_book_free(b);
+}
+
+/* A damaged packed row is an error with a way out, never a crash. */
+Test(index, a_damaged_agenda_row_is_an_error)
+{
+	make_book();
+	put_record("202405001", "initial");
+	put_record("202405002", "needs");
+	age();
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	char *file = crm_xstrdup(sqlite3_db_filename(crm_index_db(ix), "main"));
+	crm_index_free(ix);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
+	for (int cut = 0; cut < 40; cut += 3) {
+		char *sql = crm_xasprintf("UPDATE ix_agenda SET facts = substr(facts, 1, %d)"
+					  " WHERE fid = (SELECT min(fid) FROM ix_agenda)", cut);
+		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+		free(sql);
+		ix = open_index(b);
+		crm_agenda a = {0};
+		crm_agenda_query q = {{2024, 5, 20}, 7, NULL, b->config, "en"};
+		int rc = crm_index_agenda(ix, &q, &a, NULL);
+		cr_assert_neq(rc, 0, "a row cut to %d bytes was read", cut);
+		cr_assert(strstr(crm_error_last(), "ix_agenda"), "%s", crm_error_last());
+		crm_error_clear();
+		crm_agenda_free(&a);
+		crm_index_free(ix);
+	}
+	sqlite3_close(db);
+	free(file);
 	crm_book_free(b);
 }
