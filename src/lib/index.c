@@ -519,14 +519,28 @@ typedef struct {
 
 enum { AHEAD = 64, THREAD_MIN = 256 }; /* loaded ahead at most; fewer files: one thread */
 
+/*
+ * The two threads hand records over through `slot`. Each sleeps only when
+ * it must and is woken only when the other has made room for a batch (half
+ * the window, or BATCH records): a wake-up per record cost more than a
+ * tenth of a build. The store gives each record back through its slot for
+ * the loader to free: memory is best freed by the thread that allocated it
+ * (freeing into the other thread's malloc arena takes that arena's lock,
+ * on every node of every tree).
+ */
+enum { BATCH = 16 };
+
 typedef struct {
 	const crm_book *b;
 	const crm_entry *v;
 	const todo_t *todo;
 	size_t n;
 	crm_ix_loaded *slot;
-	size_t loaded, consumed; /* under mu */
+	/* under mu */
+	size_t loaded, consumed;
 	bool stop;
+	bool loader_waits, store_waits;
+	size_t loader_k, store_until; /* what the sleeper waits for */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } loader;
@@ -534,20 +548,33 @@ typedef struct {
 static void *load_run(void *arg)
 {
 	loader *L = arg;
+	size_t freed = 0;
 	for (size_t k = 0; k < L->n; k++) {
 		pthread_mutex_lock(&L->mu);
-		while (!L->stop && k >= L->consumed + AHEAD)
-			pthread_cond_wait(&L->cv, &L->mu);
+		if (!L->stop && k >= L->consumed + AHEAD) {
+			L->loader_waits = true;
+			L->loader_k = k;
+			while (!L->stop && k >= L->consumed + AHEAD / 2)
+				pthread_cond_wait(&L->cv, &L->mu);
+			L->loader_waits = false;
+		}
 		bool stop = L->stop;
+		size_t done = L->consumed;
 		pthread_mutex_unlock(&L->mu);
 		if (stop)
 			break;
+		/* the slots below `done` are the store's no more */
+		for (; freed < done; freed++) {
+			crm_record_free(L->slot[freed].r);
+			L->slot[freed].r = NULL;
+		}
 		crm_ix_loaded x;
 		crm_ix_load(L->b, &L->v[L->todo[k].i], &x);
 		pthread_mutex_lock(&L->mu);
 		L->slot[k] = x;
 		L->loaded = k + 1;
-		pthread_cond_broadcast(&L->cv);
+		if (L->store_waits && L->loaded >= L->store_until)
+			pthread_cond_broadcast(&L->cv);
 		pthread_mutex_unlock(&L->mu);
 	}
 	crm_error_clear(); /* this thread's */
@@ -598,8 +625,13 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 		crm_ix_loaded x;
 		if (threaded) {
 			pthread_mutex_lock(&L.mu);
-			while (L.loaded <= k)
-				pthread_cond_wait(&L.cv, &L.mu);
+			if (L.loaded <= k) {
+				L.store_waits = true;
+				L.store_until = k + BATCH < n ? k + BATCH : n;
+				while (L.loaded <= k || (L.loaded < L.store_until && !L.stop))
+					pthread_cond_wait(&L.cv, &L.mu);
+				L.store_waits = false;
+			}
 			x = L.slot[k];
 			L.slot[k] = (crm_ix_loaded){0};
 			pthread_mutex_unlock(&L.mu);
@@ -609,9 +641,13 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 		rc = crm_ix_store(ix->book, q, t->fid, t->is_new, &v[t->i], &t->fs, &x);
 		if (threaded) {
 			pthread_mutex_lock(&L.mu);
+			L.slot[k].r = x.r; /* for the loader to free */
 			L.consumed = k + 1;
-			pthread_cond_broadcast(&L.cv);
+			if (L.loader_waits && L.loader_k < L.consumed + AHEAD / 2)
+				pthread_cond_broadcast(&L.cv);
 			pthread_mutex_unlock(&L.mu);
+		} else {
+			crm_record_free(x.r);
 		}
 		progress(k, n, &t0, &show);
 	}

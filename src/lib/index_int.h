@@ -51,7 +51,7 @@ typedef struct {
 } crm_ix_loaded;
 
 void crm_ix_load(const crm_book *b, const crm_entry *e, crm_ix_loaded *out);
-/* Takes what l holds (and leaves it empty). */
+/* Takes l->d; leaves the record in l->r, for the caller to free. */
 int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
 		 const crm_fstat *fs, crm_ix_loaded *l);
 

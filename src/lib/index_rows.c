@@ -521,7 +521,9 @@ int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, 
 {
 	crm_ix_loaded l;
 	crm_ix_load(b, e, &l);
-	return crm_ix_store(b, q, fid, is_new, e, fs, &l);
+	int rc = crm_ix_store(b, q, fid, is_new, e, fs, &l);
+	crm_record_free(l.r);
+	return rc;
 }
 
 int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
@@ -530,6 +532,7 @@ int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const
 	crm_diags d = l->d;
 	crm_record *r = l->r;
 	*l = (crm_ix_loaded){0};
+	/* r goes back in l->r at the end: the caller frees it */
 	const char *inner = NULL;
 	/* why reads that want valid records (list, find, agenda) pass this one by,
 	 * in the words crm_records_each uses */
@@ -616,7 +619,7 @@ int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const
 	if (!rc)
 		rc = put_rows(b, q, fid, e, r, inner, (long long)crm_diags_errors(&d));
 	crm_diags_free(&d);
-	crm_record_free(r);
+	l->r = r;
 	return rc;
 }
 
