@@ -717,3 +717,16 @@ Test(index, a_damaged_agenda_row_is_an_error)
 	free(file);
 	crm_book_free(b);
 }
+
+/* A first build writes without WAL (each page once) but leaves the index in
+ * WAL mode, where readers never wait for a writer. */
+Test(index, a_first_build_leaves_the_index_in_wal_mode)
+{
+	make_book();
+	put_record("202405001", "initial");
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	expect_one(ix, "PRAGMA journal_mode", "wal");
+	crm_index_free(ix);
+	crm_book_free(b);
+}
