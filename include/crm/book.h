@@ -34,6 +34,7 @@ typedef struct {
 	char *id;     /* the file name without .yaml */
 	bool symlink; /* a symlink: refused, never read through */
 	bool has_stat; /* st holds the file's lstat (crm_book_scan_stat only) */
+	bool id_in_path; /* id lives in path's allocation (a scan's entries: one malloc each) */
 	crm_fstat st;
 } crm_entry;
 

@@ -275,8 +275,15 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, 
 				e->v = crm_xrealloc(e->v, e->cap * sizeof *e->v);
 			}
 			crm_entry *x = &e->v[e->n++];
-			x->path = crm_xstrndup(path->ptr + rootlen + 1, path->len - rootlen - 1);
-			x->id = crm_xstrndup(nm, nl - 5);
+			/* "customers/.../ID.yaml\0ID\0": the id needs no allocation of its own */
+			size_t plen = path->len - rootlen - 1;
+			x->path = crm_xmalloc(plen + 1 + nl - 5 + 1);
+			memcpy(x->path, path->ptr + rootlen + 1, plen);
+			x->path[plen] = '\0';
+			x->id = x->path + plen + 1;
+			memcpy(x->id, nm, nl - 5);
+			x->id[nl - 5] = '\0';
+			x->id_in_path = true;
 			x->symlink = type == DT_LNK;
 			x->has_stat = false;
 			struct stat st;
@@ -310,6 +317,9 @@ static int scan(crm_book *b, crm_entry **out, size_t *n, crm_entry **links, size
 	else
 		scan_dir(&path, rootlen, &e, &l, 0, b->lock_fd >= 0, want_stat);
 	crm_buf_free(&path);
+	/* the array grew by doubling: give back what a big book leaves unused */
+	if (e.n && e.cap > e.n + e.n / 8)
+		e.v = crm_xrealloc(e.v, e.n * sizeof *e.v);
 	*out = e.v;
 	*n = e.n;
 	if (links) {
@@ -442,8 +452,9 @@ int crm_book_check_inside(const crm_book *b, const char *rel)
 void crm_entries_free(crm_entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (!v[i].id_in_path)
+			free(v[i].id);
 		free(v[i].path);
-		free(v[i].id);
 	}
 	free(v);
 }
