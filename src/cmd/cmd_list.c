@@ -100,7 +100,33 @@ typedef struct {
 	const crm_filter *f;
 	crm_summary **v;
 	size_t n, cap;
+	crm_diags skipped; /* records the index could not read */
 } matches;
+
+static int ask(crm_index *ix, void *arg)
+{
+	matches *m = arg;
+	return crm_index_summaries(ix, m->f, &m->v, &m->n, &m->skipped);
+}
+
+static void drop(void *arg)
+{
+	matches *m = arg;
+	for (size_t i = 0; i < m->n; i++)
+		crm_summary_free(m->v[i]);
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+	crm_diags_free(&m->skipped);
+	m->skipped = (crm_diags){0};
+}
+
+/* Whether f lets every customer through. */
+static bool whole_book(const crm_filter *f)
+{
+	return !f->stage && !f->ntags && !f->owner && !f->source && !f->kind && !f->industry &&
+	       !f->priority && !f->due_before_set && !f->overdue;
+}
 
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
@@ -159,16 +185,24 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	const crm_schema *s = NULL;
-	matches m = {fp, NULL, 0, 0};
+	matches m = {fp, NULL, 0, 0, {0}};
 	crm_diags d = {0};
 	int e;
 	if ((rc = cmd_filter_resolve(&cf, b)))
 		goto done;
 	crm_book_schema(b, &s, NULL);
 	crm_index *ix = NULL;
-	if (!(e = crm_index_open(&ix, b, &d)))
-		e = crm_index_summaries(ix, fp, &m.v, &m.n, &d);
+	/* the answer while the book is walked, but not a list of the whole
+	 * book: it would be held beside the walk's entries (at 100,000
+	 * customers, 8 MB more at the peak) */
+	if (whole_book(fp)) {
+		if (!(e = crm_index_open(&ix, b, &d)))
+			e = ask(ix, &m);
+	} else {
+		e = crm_index_open_ask(&ix, b, ask, drop, &m);
+	}
 	crm_index_free(ix);
+	crm_diags_extend(&d, &m.skipped);
 	if (e) {
 		cmd_print_diags(&d);
 		rc = cmd_fail(e);
@@ -185,6 +219,7 @@ done:
 	for (size_t i = 0; i < m.n; i++)
 		crm_summary_free(m.v[i]);
 	free(m.v);
+	crm_diags_free(&m.skipped);
 	crm_diags_free(&d);
 	crm_book_free(b);
 	cmd_filter_free(&cf);

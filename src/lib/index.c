@@ -940,7 +940,7 @@ static sqlite3 *open_disk(crm_index *ix, const char *dir, const char *file, cons
 		if (rc == SQLITE_OK)
 			rc = exec(db, "PRAGMA synchronous=OFF"); /* a cache: damage is detected and rebuilt */
 		if (rc == SQLITE_OK)
-			rc = exec(db, "PRAGMA cache_size=-4000"); /* reads; a big refresh takes more */
+			rc = exec(db, "PRAGMA cache_size=-2000"); /* reads (SQLite's default); a big refresh takes more */
 		ix->err = 0;
 		int made = rc == SQLITE_OK ? create_schema(db) : -1;
 		if (made == 0 && refresh(ix, v, n) == 0) {
@@ -1000,12 +1000,35 @@ static crm_index *open_scanned(crm_book *b, const crm_entry *v, size_t n, int *r
 	return ix;
 }
 
+static void *stat_run(void *arg)
+{
+	crm_stat_job_work(arg);
+	return NULL;
+}
+
+/* crm_book_scan_stat with its lstat-ing shared by a second thread. */
+static int scan_stat_shared(crm_book *b, crm_entry **v, size_t *n)
+{
+	int rc = crm_book_scan(b, v, n);
+	if (rc)
+		return rc;
+	crm_stat_job *j = crm_stat_job_new(b, *v, *n);
+	pthread_t th;
+	/* a thread costs more than a few hundred lstats */
+	bool threaded = *n >= 256 && pthread_create(&th, NULL, stat_run, j) == 0;
+	crm_stat_job_work(j);
+	if (threaded)
+		pthread_join(th, NULL);
+	crm_stat_job_free(j);
+	return 0;
+}
+
 int crm_index_open(crm_index **out, crm_book *b, crm_diags *d)
 {
 	*out = NULL;
 	crm_entry *v = NULL;
 	size_t n = 0;
-	int rc = crm_book_scan_stat(b, &v, &n);
+	int rc = scan_stat_shared(b, &v, &n);
 	if (rc)
 		return rc;
 	*out = open_scanned(b, v, n, &rc);
@@ -1057,11 +1080,8 @@ static void scan_help(scan_job *j)
 		crm_stat_job_work(j->stat);
 }
 
-/*
- * The index as it stands, in a read transaction, when it exists and was
- * made for this format, schema and crm.yaml; else NULL (and nothing open).
- */
-static crm_index *open_as_is(crm_book *b)
+/* The on-disk index, when there is one (never created here). */
+static sqlite3 *open_existing(crm_book *b)
 {
 	char *gd = real_gitdir(b);
 	char *file = crm_xasprintf("%s/crm/index.sqlite", gd);
@@ -1069,9 +1089,19 @@ static crm_index *open_as_is(crm_book *b)
 	struct stat st;
 	sqlite3 *db = stat(file, &st) == 0 ? crm_ix_open_db(file, SQLITE_OPEN_READWRITE) : NULL;
 	free(file);
+	return db;
+}
+
+/*
+ * The index as it stands, in a read transaction, when it exists and was
+ * made for this format, schema and crm.yaml; else NULL (and nothing open).
+ */
+static crm_index *open_as_is(crm_book *b)
+{
+	sqlite3 *db = open_existing(b);
 	if (!db)
 		return NULL;
-	bool ok = exec(db, "PRAGMA cache_size=-4000") == SQLITE_OK && exec(db, "BEGIN") == SQLITE_OK;
+	bool ok = exec(db, "PRAGMA cache_size=-2000") == SQLITE_OK && exec(db, "BEGIN") == SQLITE_OK;
 	if (ok) {
 		char *format = stored_format(db), *fp = fingerprint(b);
 		int err;
@@ -1171,12 +1201,7 @@ void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 {
 	/* only an index that exists and is current is worth updating; else the
 	 * next read refreshes or rebuilds it */
-	char *gd = real_gitdir(b);
-	char *file = crm_xasprintf("%s/crm/index.sqlite", gd);
-	free(gd);
-	struct stat st;
-	sqlite3 *db = stat(file, &st) == 0 ? crm_ix_open_db(file, SQLITE_OPEN_READWRITE) : NULL;
-	free(file);
+	sqlite3 *db = open_existing(b);
 	if (!db)
 		return;
 	crm_index ix = {.book = b, .db = db};
@@ -1228,6 +1253,7 @@ void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 				rc = crm_ix_drop(&q, fid);
 		} else {
 			char *abs = crm_book_abs(b, paths[i]);
+			struct stat st;
 			e.symlink = lstat(abs, &st) == 0 && S_ISLNK(st.st_mode);
 			free(abs);
 			rc = crm_ix_index_file(b, &q, fid, fid == 0, &e, &fs);
