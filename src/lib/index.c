@@ -671,8 +671,13 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 	return rc;
 }
 
-static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty)
+static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty,
+		      size_t *hashes)
 {
+	size_t none;
+	if (!hashes)
+		hashes = &none;
+	*hashes = 0;
 	frows fr;
 	*dirty = 0;
 	time_t now = time(NULL);
@@ -755,8 +760,11 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 	if (write && !rc && !dirs.all)
 		rc = dirs_store(ix->db, &dirs, racy_dir);
 	else if (!write && !dirs.all)
-		for (size_t k = 0; k < dirs.n; k++) /* worth a write: a hash to store or drop */
-			*dirty += dirs.v[k].changed && (!dirs.v[k].present || !dirs.v[k].unstable);
+		for (size_t k = 0; k < dirs.n; k++) { /* worth a write: a hash to store or drop */
+			bool h = dirs.v[k].changed && (!dirs.v[k].present || !dirs.v[k].unstable);
+			*dirty += h;
+			*hashes += h;
+		}
 	if (write)
 		crm_ix_stmts_free(&q);
 	frows_free(&fr);
@@ -814,7 +822,7 @@ static int refresh(crm_index *ix, const crm_entry *v, size_t n)
 	free(old);
 	if (err != SQLITE_OK)
 		goto fail;
-	if (fresh && sync_files(ix, v, n, false, &dirty))
+	if (fresh && sync_files(ix, v, n, false, &dirty, NULL))
 		goto fail;
 	exec(db, "COMMIT");
 	if (fresh && dirty == 0) {
@@ -838,7 +846,7 @@ static int refresh(crm_index *ix, const crm_entry *v, size_t n)
 	free(old);
 	if (dirty > 1000 || !fresh)
 		exec(db, "PRAGMA cache_size=-16000"); /* many rows to write */
-	int synced = sync_files(ix, v, n, true, &dirty);
+	int synced = sync_files(ix, v, n, true, &dirty, NULL);
 	if (synced || exec(db, "COMMIT") != SQLITE_OK)
 		goto fail;
 	free(fp);
@@ -1158,8 +1166,16 @@ int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void 
 	int rc = j.rc;
 	if (ix && asked) {
 		/* the same snapshot as the answer: does it still hold? */
-		size_t dirty = 1;
-		if (!rc && sync_files(ix, j.v, j.n, false, &dirty) == 0 && dirty == 0) {
+		size_t dirty = 1, hashes = 0;
+		if (!rc && sync_files(ix, j.v, j.n, false, &dirty, &hashes) == 0 && dirty == hashes) {
+			/* every file as the index has it: the answer stands. Folders
+			 * whose hashes are worth storing (they were too new to trust
+			 * at the last refresh) are stored now, for the next read */
+			if (hashes && exec(ix->db, "COMMIT") == SQLITE_OK) {
+				refresh(ix, j.v, j.n); /* or the next read does it */
+				crm_error_clear();
+				ix->reading = exec(ix->db, "BEGIN") == SQLITE_OK;
+			}
 			ix->stats.records = j.n;
 			crm_entries_free(j.v, j.n);
 			*out = ix;

@@ -730,3 +730,70 @@ Test(index, a_first_build_leaves_the_index_in_wal_mode)
 	crm_index_free(ix);
 	crm_book_free(b);
 }
+
+/* What crm_index_open_ask's callbacks saw. */
+typedef struct {
+	int asked, dropped;
+	char *answer;
+} asked_t;
+
+static int count_ask(crm_index *ix, void *arg)
+{
+	asked_t *a = arg;
+	a->asked++;
+	free(a->answer);
+	a->answer = one(ix, "SELECT group_concat(name) FROM (SELECT name FROM customers ORDER BY id)");
+	return 0;
+}
+
+static void count_drop(void *arg)
+{
+	((asked_t *)arg)->dropped++;
+}
+
+/*
+ * A read that answers beside the walk keeps its answer when no file
+ * differs, even when folders' hashes are worth storing (here: lost, as when
+ * another process could not write them); it stores them, so that the read
+ * after compares nothing. A file that differs throws the answer away.
+ */
+Test(index, an_answer_beside_the_walk_stands_while_a_folders_hash_is_stored)
+{
+	make_book();
+	put_in("05", "202405001");
+	put_in("06", "202406001");
+	age();
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	char *file = crm_xstrdup(sqlite3_db_filename(crm_index_db(ix), "main"));
+	crm_index_free(ix);
+	crm_index_free(open_index(b));
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "DELETE FROM ix_dirs", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	asked_t a = {0};
+	cr_assert_eq(crm_index_open_ask(&ix, b, count_ask, count_drop, &a), 0, "%s", crm_error_last());
+	cr_expect_eq(a.dropped, 0, "nothing differs: the answer stands");
+	cr_expect_eq(a.asked, 1);
+	cr_expect_str_eq(a.answer, "Customer 202405001,Customer 202406001");
+	expect_one(ix, "SELECT count(*) FROM ix_dirs", "2");
+	crm_index_free(ix);
+	ix = open_index(b);
+	cr_expect_eq(crm_index_last_stats(ix)->compared, 0, "the folders' hashes were stored");
+	crm_index_free(ix);
+	/* an edit: the answer as the index stood is thrown away */
+	char *cmd = crm_xasprintf("sed -i 's/Customer 202406001/Customer 202406XX1/' "
+				  "'%s/customers/2024/06/202406001.yaml'", root);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	a = (asked_t){0, 0, a.answer};
+	cr_assert_eq(crm_index_open_ask(&ix, b, count_ask, count_drop, &a), 0, "%s", crm_error_last());
+	cr_expect_eq(a.dropped, 1);
+	cr_expect_eq(a.asked, 2);
+	cr_expect_str_eq(a.answer, "Customer 202405001,Customer 202406XX1");
+	crm_index_free(ix);
+	free(a.answer);
+	free(file);
+	crm_book_free(b);
+}
