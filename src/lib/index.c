@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 17"
+#define FORMAT "crm-index 18"
 
 static const char *const schema_sql =
 	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -36,10 +36,13 @@ static const char *const schema_sql =
 	"CREATE TABLE ix_files(fid INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,"
 	" size INTEGER, mtime INTEGER, ctime INTEGER, ino INTEGER, inner_id TEXT, errors INTEGER,"
 	" skip_line INTEGER, skip_col INTEGER, skip TEXT, load_err TEXT, load_line INTEGER,"
-	" load_col INTEGER, is_map INTEGER);"
+	" load_col INTEGER, is_map INTEGER,"
+	/* stored within the clock's tick of its last change (see racy()), and
+	 * then the hash of the bytes read, to tell later whether they changed */
+	" racy INTEGER, chash INTEGER);"
 	"CREATE INDEX ix_files_inner ON ix_files(inner_id);"
 	/* covering: the comparison with the working tree reads only this */
-	"CREATE INDEX ix_files_stat ON ix_files(path, size, mtime, ctime, ino);"
+	"CREATE INDEX ix_files_stat ON ix_files(path, size, mtime, ctime, ino, racy, chash);"
 	"CREATE INDEX ix_files_skip ON ix_files(skip) WHERE skip IS NOT NULL;"
 	"CREATE TABLE ix_diags(fid INTEGER, line INTEGER, col INTEGER, sev INTEGER, msg TEXT);"
 	"CREATE INDEX ix_diags_fid ON ix_diags(fid);"
@@ -164,14 +167,14 @@ static int exec(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-/* A file as lstat saw it (size -1: never matches another). */
-typedef crm_fstat crm_fstat;
-
 /* A row of ix_files, loaded for the comparison; path points into an arena. */
 typedef struct {
 	const char *path;
 	long long fid;
-	crm_fstat st;
+	crm_fstat st;   /* size -1: never matches a file */
+	bool racy;      /* stored while the file could still change unseen */
+	bool has_chash;
+	uint64_t chash; /* then: the hash of the bytes that were read */
 	bool seen;
 } frow;
 
@@ -180,19 +183,18 @@ static int frow_cmp(const void *a, const void *b)
 	return strcmp(((const frow *)a)->path, ((const frow *)b)->path);
 }
 
-/* The date `days` after the YYYY-MM-DD text s, into out; false when s is no date. */
 /*
  * A file changed within the clock's coarse tick of now could change again
- * without its times moving: store it as never matching, so the next read
- * reads it again (git's "racily clean" rule).
+ * without its times moving (git's "racily clean" rule): its row is marked,
+ * with the hash of the bytes read, and a later read that finds the same
+ * stat reads the bytes again to compare, until the file is old enough.
  */
-static void racy(crm_fstat *fs, time_t now)
+static bool racy(const crm_fstat *fs, time_t now)
 {
-	if (fs->mtime / 1000000000LL >= now - 1 || fs->ctime / 1000000000LL >= now - 1)
-		fs->size = -1;
+	return fs->mtime / 1000000000LL >= now - 1 || fs->ctime / 1000000000LL >= now - 1;
 }
 
-static bool lstat_file(const crm_book *b, const char *rel, crm_fstat *fs, time_t now)
+static bool lstat_file(const crm_book *b, const char *rel, crm_fstat *fs, time_t now, bool *is_racy)
 {
 	char *abs = crm_book_abs(b, rel);
 	struct stat st;
@@ -204,18 +206,31 @@ static bool lstat_file(const crm_book *b, const char *rel, crm_fstat *fs, time_t
 	fs->mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 	fs->ctime = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
 	fs->ino = (long long)st.st_ino;
-	racy(fs, now);
+	*is_racy = racy(fs, now);
 	return true;
 }
 
 /* The file's stat: from the scan when it took one, else lstat now. */
-static bool entry_stat(const crm_book *b, const crm_entry *e, crm_fstat *fs, time_t now)
+static bool entry_stat(const crm_book *b, const crm_entry *e, crm_fstat *fs, time_t now,
+		       bool *is_racy)
 {
 	if (!e->has_stat)
-		return lstat_file(b, e->path, fs, now);
+		return lstat_file(b, e->path, fs, now, is_racy);
 	*fs = e->st;
-	racy(fs, now);
+	*is_racy = racy(fs, now);
 	return true;
+}
+
+/* Whether the file's bytes hash to h (the bytes a racy row was made from). */
+static bool same_bytes(const crm_book *b, const char *rel, uint64_t h)
+{
+	char *abs = crm_book_abs(b, rel);
+	crm_buf buf = CRM_BUF_INIT;
+	bool ok = crm_buf_read_file(&buf, abs) == 0 && crm_ix_content_hash(buf.ptr, buf.len) == h;
+	crm_error_clear();
+	crm_buf_free(&buf);
+	free(abs);
+	return ok;
 }
 
 static bool same(const crm_fstat *a, const crm_fstat *b)
@@ -261,7 +276,22 @@ static void frows_push(frows *out, size_t *cap, sqlite3_stmt *st)
 	f->st.mtime = sqlite3_column_int64(st, 3);
 	f->st.ctime = sqlite3_column_int64(st, 4);
 	f->st.ino = sqlite3_column_int64(st, 5);
+	f->racy = sqlite3_column_int(st, 6) != 0;
+	f->has_chash = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	f->chash = (uint64_t)sqlite3_column_int64(st, 7);
 	f->seen = false;
+}
+
+/* The file's row no longer needs its bytes compared (inside the write transaction). */
+static int unmark_racy(sqlite3 *db, long long fid)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "UPDATE ix_files SET racy = 0 WHERE fid = ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, fid);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 static void frows_done(frows *out)
@@ -274,7 +304,7 @@ static int load_frows(sqlite3 *db, frows *out)
 {
 	sqlite3_stmt *st;
 	*out = (frows){.arena = CRM_BUF_INIT};
-	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino FROM ix_files ORDER BY path", -1, &st,
+	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino, racy, chash FROM ix_files ORDER BY path", -1, &st,
 			       NULL) != SQLITE_OK)
 		return -1;
 	size_t cap = 0;
@@ -442,7 +472,7 @@ static int load_dir_frows(sqlite3 *db, const dirs_t *d, frows *out)
 {
 	*out = (frows){.arena = CRM_BUF_INIT};
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino FROM ix_files"
+	if (sqlite3_prepare_v2(db, "SELECT path, fid, size, mtime, ctime, ino, racy, chash FROM ix_files"
 				   " WHERE path > ?1 AND path < ?2", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	size_t cap = 0;
@@ -515,6 +545,7 @@ typedef struct {
 	long long fid;
 	bool is_new;
 	crm_fstat fs;
+	bool racy;
 } todo_t;
 
 enum { AHEAD = 64, THREAD_MIN = 256 }; /* loaded ahead at most; fewer files: one thread */
@@ -638,7 +669,7 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 		} else {
 			crm_ix_load(ix->book, &v[t->i], &x);
 		}
-		rc = crm_ix_store(ix->book, q, t->fid, t->is_new, &v[t->i], &t->fs, &x);
+		rc = crm_ix_store(ix->book, q, t->fid, t->is_new, &v[t->i], &t->fs, t->racy, &x);
 		if (threaded) {
 			pthread_mutex_lock(&L.mu);
 			L.slot[k].r = x.r; /* for the loader to free */
@@ -720,14 +751,27 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 			f->seen = true;
 		/* the scan's stat is older than the content read after it: at worst
 		 * a later read looks again, never the other way round */
-		bool ok = entry_stat(ix->book, &v[i], &fs, now);
+		bool is_racy = false;
+		bool ok = entry_stat(ix->book, &v[i], &fs, now, &is_racy);
 		if (!ok) {
 			fs = (crm_fstat){-1, 0, 0, 0};
 		} else if (f && same(&f->st, &fs)) {
-			continue;
+			if (!f->racy)
+				continue;
+			/* its row was made while it could change unseen: the same bytes? */
+			if (f->has_chash && same_bytes(ix->book, v[i].path, f->chash)) {
+				if (is_racy)
+					continue; /* as indexed, and still to be checked */
+				/* old enough now: the row is worth a write, not a re-read */
+				(*dirty)++;
+				(*hashes)++;
+				if (write)
+					rc = unmark_racy(ix->db, f->fid);
+				continue;
+			}
 		}
 		(*dirty)++;
-		if (fs.size == -1)
+		if (!ok || is_racy)
 			racy_dir[dirs.of[i]] = true;
 		if (!write)
 			continue;
@@ -736,7 +780,7 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 			todocap = todocap ? todocap * 2 : 256;
 			todo = crm_xrealloc(todo, todocap * sizeof *todo);
 		}
-		todo[ntodo++] = (todo_t){i, f ? f->fid : 0, !f, fs};
+		todo[ntodo++] = (todo_t){i, f ? f->fid : 0, !f, fs, is_racy};
 	}
 	if (!rc && ntodo)
 		rc = store_all(ix, &q, v, todo, ntodo);
@@ -1263,7 +1307,8 @@ void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 		sqlite3_reset(find);
 		crm_fstat fs;
 		crm_entry e = {.path = (char *)paths[i], .id = crm_path_id(paths[i])};
-		if (!lstat_file(b, paths[i], &fs, now)) {
+		bool is_racy = false;
+		if (!lstat_file(b, paths[i], &fs, now, &is_racy)) {
 			/* gone: drop its rows */
 			if (fid)
 				rc = crm_ix_drop(&q, fid);
@@ -1272,7 +1317,7 @@ void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 			struct stat st;
 			e.symlink = lstat(abs, &st) == 0 && S_ISLNK(st.st_mode);
 			free(abs);
-			rc = crm_ix_index_file(b, &q, fid, fid == 0, &e, &fs);
+			rc = crm_ix_index_file(b, &q, fid, fid == 0, &e, &fs, is_racy);
 		}
 		free(e.id);
 	}

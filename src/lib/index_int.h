@@ -10,6 +10,7 @@
 #include "crm/record.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 struct crm_index {
 	crm_book *book;
@@ -37,7 +38,7 @@ void crm_ix_stmts_free(crm_ix_stmts *q);
 
 /* Read, check and store one record file (new, fid 0, or changed). */
 int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
-		      const crm_fstat *fs);
+		      const crm_fstat *fs, bool racy);
 
 /*
  * The same in two steps, so that reading and parsing (crm_ix_load, which
@@ -53,7 +54,10 @@ typedef struct {
 void crm_ix_load(const crm_book *b, const crm_entry *e, crm_ix_loaded *out);
 /* Takes l->d; leaves the record in l->r, for the caller to free. */
 int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
-		 const crm_fstat *fs, crm_ix_loaded *l);
+		 const crm_fstat *fs, bool racy, crm_ix_loaded *l);
+
+/* The hash of a file's bytes kept for a racy row (FNV-1a, 64 bits). */
+uint64_t crm_ix_content_hash(const char *s, size_t n);
 
 /* Drop every row of file fid. */
 int crm_ix_drop(crm_ix_stmts *q, long long fid);

@@ -74,9 +74,10 @@ static void gather(crm_buf *t, const crm_node *n)
 
 static const char *const stmt_sql[S_N] = {
 	"INSERT INTO ix_files(path, size, mtime, ctime, ino, inner_id, errors, skip_line, skip_col, skip,"
-	" load_err, load_line, load_col, is_map) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	" load_err, load_line, load_col, is_map, racy, chash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"UPDATE ix_files SET size=?2, mtime=?3, ctime=?4, ino=?5, inner_id=?6, errors=?7, skip_line=?8,"
-	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14 WHERE fid=?1",
+	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14, racy=?15,"
+	" chash=?16 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
 	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -516,18 +517,28 @@ void crm_ix_load(const crm_book *b, const crm_entry *e, crm_ix_loaded *out)
 	crm_error_clear();
 }
 
+uint64_t crm_ix_content_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 int crm_ix_index_file(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
-		      const crm_fstat *fs)
+		      const crm_fstat *fs, bool racy)
 {
 	crm_ix_loaded l;
 	crm_ix_load(b, e, &l);
-	int rc = crm_ix_store(b, q, fid, is_new, e, fs, &l);
+	int rc = crm_ix_store(b, q, fid, is_new, e, fs, racy, &l);
 	crm_record_free(l.r);
 	return rc;
 }
 
 int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
-		 const crm_fstat *fs, crm_ix_loaded *l)
+		 const crm_fstat *fs, bool racy, crm_ix_loaded *l)
 {
 	crm_diags d = l->d;
 	crm_record *r = l->r;
@@ -602,6 +613,13 @@ int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const
 	sqlite3_bind_int(s, c++, load_line);
 	sqlite3_bind_int(s, c++, load_col);
 	sqlite3_bind_int(s, c++, is_map);
+	sqlite3_bind_int(s, c++, racy);
+	/* the bytes this row was made from, for a racy row only (a read later
+	 * compares them instead of reading the record again) */
+	if (racy && r && r->doc && r->doc->src)
+		sqlite3_bind_int64(s, c++, (sqlite3_int64)crm_ix_content_hash(r->doc->src, r->doc->len));
+	else
+		sqlite3_bind_null(s, c++);
 	free(load_err);
 	if (!rc)
 		rc = step(s);

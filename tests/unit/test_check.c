@@ -163,13 +163,15 @@ Test(check, a_modified_file_is_checked_again)
 	cr_assert_eq(run(&d, &st), 1);
 	cr_assert_eq(st.cached, 2);
 	crm_diags_free(&d);
-	/* an edit within the last seconds is never taken from the cache */
+	/* an edit within the last seconds is read again; after that, while it
+	 * is that new, its bytes are compared rather than its stat trusted (the
+	 * index's tests change the bytes behind an unchanged stat) */
 	put_record("202405002", "initial");
 	cr_assert_eq(run(&d, &st), 0, "%s", d.n ? d.v[0].msg : "");
 	cr_assert_eq(st.cached, 1);
 	crm_diags_free(&d);
 	cr_assert_eq(run(&d, &st), 0);
-	cr_assert_eq(st.cached, 1, "a fresh file must not be cached yet");
+	cr_assert_eq(st.cached, 2, "the same bytes: not read again");
 	crm_diags_free(&d);
 }
 
