@@ -85,6 +85,13 @@ int crm_doc_parse(crm_doc **out, const char *path, const char *src, size_t len,
 		  crm_diags *diags);
 /* Read the file at `path` and parse it as above. */
 int crm_doc_load(crm_doc **out, const char *path, crm_diags *diags);
+
+/*
+ * Free the blocks this thread keeps for the next document it reads (each
+ * thread keeps its own); a thread that read or freed documents calls it
+ * before it ends.
+ */
+void crm_doc_thread_done(void);
 void crm_doc_free(crm_doc *doc);
 
 /* The value of key `key` in map `map`, or NULL (also when map is not a map). */

@@ -243,10 +243,7 @@ static void add_entry(importer *im, const char *path, const char *id)
 		im->capall = im->capall ? 2 * im->capall : 64;
 		im->all = crm_xrealloc(im->all, im->capall * sizeof *im->all);
 	}
-	im->all[im->nall].path = (char *)path;
-	im->all[im->nall].id = (char *)id;
-	im->all[im->nall].symlink = false;
-	im->nall++;
+	im->all[im->nall++] = (crm_entry){.path = (char *)path, .id = (char *)id};
 }
 
 static void check_record(importer *im, crm_record *r, int line);

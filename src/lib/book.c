@@ -154,10 +154,9 @@ static void add_link(entries *links, const crm_buf *path, size_t rootlen)
 		links->cap = links->cap ? links->cap * 2 : 8;
 		links->v = crm_xrealloc(links->v, links->cap * sizeof *links->v);
 	}
-	crm_entry *x = &links->v[links->n++];
-	x->path = crm_xstrndup(path->ptr + rootlen + 1, path->len - rootlen - 1);
-	x->id = crm_xstrdup("");
-	x->symlink = true;
+	links->v[links->n++] = (crm_entry){.path = crm_xstrndup(path->ptr + rootlen + 1,
+								 path->len - rootlen - 1),
+					     .id = crm_xstrdup(""), .symlink = true};
 }
 
 /*
@@ -275,6 +274,7 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, 
 				e->v = crm_xrealloc(e->v, e->cap * sizeof *e->v);
 			}
 			crm_entry *x = &e->v[e->n++];
+			*x = (crm_entry){0};
 			/* "customers/.../ID.yaml\0ID\0": the id needs no allocation of its own */
 			size_t plen = path->len - rootlen - 1;
 			x->path = crm_xmalloc(plen + 1 + nl - 5 + 1);

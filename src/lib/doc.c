@@ -76,6 +76,16 @@ static void arena_free(struct crm_arena *a)
 	}
 }
 
+void crm_doc_thread_done(void)
+{
+	while (spare) {
+		struct crm_arena *next = spare->next;
+		free(spare);
+		spare = next;
+	}
+	nspare = 0;
+}
+
 typedef struct {
 	crm_doc *doc;
 	crm_diags *diags;

@@ -608,6 +608,10 @@ static void *load_run(void *arg)
 			pthread_cond_broadcast(&L->cv);
 		pthread_mutex_unlock(&L->mu);
 	}
+	/* what the store gave back and the loader has not freed yet is freed
+	 * by the store after the join; the blocks kept for the next document
+	 * are this thread's */
+	crm_doc_thread_done();
 	crm_error_clear(); /* this thread's */
 	return NULL;
 }
