@@ -555,7 +555,8 @@ static int set_parts(crm_doc **doc, char **keys, long *idx, int n, const crm_nod
 				for (int i = 0; i < indent; i++)
 					crm_buf_putc(&t, ' ');
 			crm_yaml_render_pair(&t, key, value, indent);
-			if (to != after_line(d, to) || (to > 0 && d->src[to - 1] != '\n')) {
+			/* (at the end of a file without a final newline it does end its line) */
+			if (to < d->len && (to != after_line(d, to) || (to > 0 && d->src[to - 1] != '\n'))) {
 				/* the pair did not end a line (first key of an item): keep layout */
 				crm_buf_truncate(&t, 0);
 				crm_yaml_render_pair(&t, key, value, indent);

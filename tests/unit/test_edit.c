@@ -223,3 +223,23 @@ Test(edit, an_empty_value_is_filled_after_its_colon)
 	cr_assert_str_eq(d->src, "tags:\n  - a\n  - b\n");
 	crm_doc_free(d);
 }
+
+/*
+ * A null value at the very end of a file without a final newline, given a
+ * nested value: the pair is rewritten at its own indentation (the fuzzer
+ * found `budget:` moved to column 0, out of `needs`, the value unreadable).
+ */
+Test(edit, a_null_parent_at_the_end_of_a_file_without_newline)
+{
+	const char *srcs[] = {"needs:\n  budget:", "needs:\n  budget: ", "needs:\n  budget: ~",
+			      "name: a\nneeds:\n  budget:"};
+	for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+		crm_doc *d = parse(srcs[i]);
+		set_str(&d, "needs.budget.max", "a: b");
+		const crm_node *back = crm_node_at(d->root, "needs.budget.max");
+		cr_assert(back && back->kind == CRM_NODE_SCALAR, "%s", d->src);
+		cr_assert_str_eq(back->value, "a: b", "%s", d->src);
+		cr_assert(strstr(d->src, "\n  budget:\n    max: 'a: b'\n"), "%s", d->src);
+		crm_doc_free(d);
+	}
+}
