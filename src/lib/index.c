@@ -1157,7 +1157,9 @@ static crm_index *open_as_is(crm_book *b)
 	sqlite3 *db = open_existing(b);
 	if (!db)
 		return NULL;
-	bool ok = exec(db, "PRAGMA cache_size=-2000") == SQLITE_OK && exec(db, "BEGIN") == SQLITE_OK;
+	/* as open_disk: it may refresh the index too */
+	bool ok = exec(db, "PRAGMA synchronous=OFF") == SQLITE_OK &&
+		  exec(db, "PRAGMA cache_size=-2000") == SQLITE_OK && exec(db, "BEGIN") == SQLITE_OK;
 	if (ok) {
 		char *format = stored_format(db), *fp = fingerprint(b);
 		int err;
@@ -1230,6 +1232,18 @@ int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void 
 			return 0;
 		}
 		drop(arg);
+		/* refresh on this connection, and ask again (else start over below) */
+		if (!rc && exec(ix->db, "COMMIT") == SQLITE_OK) {
+			ix->reading = false;
+			if (refresh(ix, j.v, j.n) == 0 && exec(ix->db, "BEGIN") == SQLITE_OK) {
+				ix->reading = true;
+				ix->stats.records = j.n;
+				crm_entries_free(j.v, j.n);
+				*out = ix;
+				return ask(ix, arg);
+			}
+			crm_error_clear();
+		}
 	}
 	crm_index_free(ix);
 	if (!rc) {
