@@ -107,15 +107,6 @@ static const char *const schema_sql =
 
 /* ---- small helpers ---- */
 
-static uint64_t fnv(const char *s, size_t n, uint64_t h)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /*
  * What every stored answer depends on besides the record itself: the
  * format, the schema, crm.yaml, and who has left by today (which changes
@@ -123,14 +114,14 @@ static uint64_t fnv(const char *s, size_t n, uint64_t h)
  */
 static char *fingerprint(const crm_book *b)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = CRM_IX_FNV_BASIS;
 	const char *files[] = {"schema/customer.schema.yaml", "crm.yaml"};
 	for (size_t i = 0; i < 2; i++) {
 		crm_buf t = CRM_BUF_INIT;
 		char *p = crm_book_abs(b, files[i]);
 		if (crm_buf_read_file(&t, p) == 0)
-			h = fnv(t.ptr ? t.ptr : "", t.len, h);
-		h = fnv("\n", 1, h);
+			h = crm_ix_fnv(t.ptr ? t.ptr : "", t.len, h);
+		h = crm_ix_fnv("\n", 1, h);
 		free(p);
 		crm_buf_free(&t);
 	}
@@ -226,7 +217,7 @@ static bool same_bytes(const crm_book *b, const char *rel, uint64_t h)
 {
 	char *abs = crm_book_abs(b, rel);
 	crm_buf buf = CRM_BUF_INIT;
-	bool ok = crm_buf_read_file(&buf, abs) == 0 && crm_ix_content_hash(buf.ptr, buf.len) == h;
+	bool ok = crm_buf_read_file(&buf, abs) == 0 && crm_ix_fnv(buf.ptr, buf.len, CRM_IX_FNV_BASIS) == h;
 	crm_error_clear();
 	crm_buf_free(&buf);
 	free(abs);
@@ -379,13 +370,13 @@ static size_t dir_find(dirs_t *d, const char *name, size_t len, bool add)
 			d->slot[k] = SIZE_MAX;
 		d->nslot = ns;
 		for (size_t k = 0; k < d->n; k++) {
-			size_t h = (size_t)fnv(d->v[k].name, d->v[k].len, 1469598103934665603ULL) & (ns - 1);
+			size_t h = (size_t)crm_ix_fnv(d->v[k].name, d->v[k].len, CRM_IX_FNV_BASIS) & (ns - 1);
 			while (d->slot[h] != SIZE_MAX)
 				h = (h + 1) & (ns - 1);
 			d->slot[h] = k;
 		}
 	}
-	size_t h = (size_t)fnv(name, len, 1469598103934665603ULL) & (d->nslot - 1);
+	size_t h = (size_t)crm_ix_fnv(name, len, CRM_IX_FNV_BASIS) & (d->nslot - 1);
 	for (; d->slot[h] != SIZE_MAX; h = (h + 1) & (d->nslot - 1)) {
 		dir_t *x = &d->v[d->slot[h]];
 		if (x->len == len && !memcmp(x->name, name, len))
@@ -432,7 +423,7 @@ static void dirs_load(sqlite3 *db, const crm_entry *v, size_t n, time_t now, dir
 		const crm_fstat *st = &v[i].st;
 		if (!v[i].has_stat || st->mtime / 1000000000LL >= now - 1 || st->ctime / 1000000000LL >= now - 1)
 			x->unstable = true;
-		uint64_t h = fnv(v[i].path, strlen(v[i].path), 1469598103934665603ULL);
+		uint64_t h = crm_ix_fnv(v[i].path, strlen(v[i].path), CRM_IX_FNV_BASIS);
 		h = mix(h ^ (uint64_t)v[i].symlink);
 		h = mix(h ^ (uint64_t)st->size);
 		h = mix(h ^ (uint64_t)st->mtime);

@@ -56,8 +56,10 @@ void crm_ix_load(const crm_book *b, const crm_entry *e, crm_ix_loaded *out);
 int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const crm_entry *e,
 		 const crm_fstat *fs, bool racy, crm_ix_loaded *l);
 
-/* The hash of a file's bytes kept for a racy row (FNV-1a, 64 bits). */
-uint64_t crm_ix_content_hash(const char *s, size_t n);
+/* FNV-1a, 64 bits, of n bytes, continuing from h (CRM_IX_FNV_BASIS to start):
+ * folders' stat data, the fingerprint, and a racy row's bytes. */
+#define CRM_IX_FNV_BASIS 1469598103934665603ULL
+uint64_t crm_ix_fnv(const char *s, size_t n, uint64_t h);
 
 /* Drop every row of file fid. */
 int crm_ix_drop(crm_ix_stmts *q, long long fid);

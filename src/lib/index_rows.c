@@ -517,9 +517,8 @@ void crm_ix_load(const crm_book *b, const crm_entry *e, crm_ix_loaded *out)
 	crm_error_clear();
 }
 
-uint64_t crm_ix_content_hash(const char *s, size_t n)
+uint64_t crm_ix_fnv(const char *s, size_t n, uint64_t h)
 {
-	uint64_t h = 1469598103934665603ULL;
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
@@ -617,7 +616,7 @@ int crm_ix_store(crm_book *b, crm_ix_stmts *q, long long fid, bool is_new, const
 	/* the bytes this row was made from, for a racy row only (a read later
 	 * compares them instead of reading the record again) */
 	if (racy && r && r->doc && r->doc->src)
-		sqlite3_bind_int64(s, c++, (sqlite3_int64)crm_ix_content_hash(r->doc->src, r->doc->len));
+		sqlite3_bind_int64(s, c++, (sqlite3_int64)crm_ix_fnv(r->doc->src, r->doc->len, CRM_IX_FNV_BASIS));
 	else
 		sqlite3_bind_null(s, c++);
 	free(load_err);
