@@ -123,6 +123,7 @@ static int step(sqlite3_stmt *st)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* The date `days` after the YYYY-MM-DD text s, into out; false when s is no date. */
 static bool date_plus(const char *s, long days, char out[CRM_DATE_STRLEN])
 {
 	crm_date d;
