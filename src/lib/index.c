@@ -1209,9 +1209,10 @@ int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void 
 		/* the same snapshot as the answer: does it still hold? */
 		size_t dirty = 1, hashes = 0;
 		if (!rc && sync_files(ix, j.v, j.n, false, &dirty, &hashes) == 0 && dirty == hashes) {
-			/* every file as the index has it: the answer stands. Folders
-			 * whose hashes are worth storing (they were too new to trust
-			 * at the last refresh) are stored now, for the next read */
+			/* every file as the index has it: the answer stands. What is
+			 * only worth a write (the hash of a folder, the mark of a racy
+			 * row whose file is now old enough) is written now, for the
+			 * next read */
 			if (hashes && exec(ix->db, "COMMIT") == SQLITE_OK) {
 				refresh(ix, j.v, j.n); /* or the next read does it */
 				crm_error_clear();
