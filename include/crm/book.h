@@ -60,14 +60,14 @@ int crm_book_scan(crm_book *b, crm_entry **out, size_t *n);
 void crm_entries_free(crm_entry *v, size_t n);
 
 /*
- * crm_book_scan that also lstat-s each record file as it goes (has_stat and
- * st), for the index's comparison with what it holds.
+ * crm_book_scan that also lstat-s each record file (has_stat and st), for
+ * the index's comparison with what it holds: a crm_stat_job on one thread.
  */
 int crm_book_scan_stat(crm_book *b, crm_entry **out, size_t *n);
 
 /*
  * The lstat-ing of crm_book_scan_stat, shared between threads (as git's
- * preload-index shares its lstat calls): after crm_stat_job_init on the
+ * preload-index shares its lstat calls): after crm_stat_job_new on the
  * entries of a crm_book_scan, every thread that calls crm_stat_job_work
  * claims runs of one folder's files and lstat-s them, until none is left.
  * When all callers have returned, each entry is as crm_book_scan_stat

@@ -77,6 +77,9 @@ typedef struct {
 /* Whether record r passes every condition of f. */
 bool crm_filter_match(const crm_record *r, const crm_filter *f);
 
+/* Whether f has no condition at all: every record passes. */
+bool crm_filter_passes_all(const crm_filter *f);
+
 /*
  * What `crm list` and `crm find` show of a customer, copied out of its
  * record so that the record can be freed. Absent fields are NULL.

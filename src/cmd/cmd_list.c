@@ -121,13 +121,6 @@ static void drop(void *arg)
 	m->skipped = (crm_diags){0};
 }
 
-/* Whether f lets every customer through. */
-static bool whole_book(const crm_filter *f)
-{
-	return !f->stage && !f->ntags && !f->owner && !f->source && !f->kind && !f->industry &&
-	       !f->priority && !f->due_before_set && !f->overdue;
-}
-
 static int run(crm_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -195,7 +188,7 @@ static int run(crm_ctx *ctx, int argc, char **argv)
 	/* the answer while the book is walked, but not a list of the whole
 	 * book: it would be held beside the walk's entries (at 100,000
 	 * customers, 8 MB more at the peak) */
-	if (whole_book(fp)) {
+	if (crm_filter_passes_all(fp)) {
 		if (!(e = crm_index_open(&ix, b, &d)))
 			e = ask(ix, &m);
 	} else {

@@ -94,7 +94,6 @@ int crm_agenda_cmp(const crm_agenda_item *x, const crm_agenda_item *y)
  */
 typedef struct {
 	uint64_t key;
-	double budget;
 	const crm_agenda_item *it;
 } sort_ent;
 
@@ -111,10 +110,7 @@ static int cmp_ents(const void *a, const void *b)
 	const sort_ent *x = a, *y = b;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	if (x->it->has_budget && x->budget != y->budget)
-		return x->budget > y->budget ? -1 : 1;
-	int c = strcmp(x->it->id, y->it->id);
-	return c ? c : strcmp(x->it->text, y->it->text);
+	return crm_agenda_cmp(x->it, y->it); /* the rest of the order: budget, id, text */
 }
 
 void crm_agenda_sort(crm_agenda *a)
@@ -123,7 +119,7 @@ void crm_agenda_sort(crm_agenda *a)
 		return;
 	sort_ent *p = crm_xmalloc(a->n * sizeof *p);
 	for (size_t i = 0; i < a->n; i++)
-		p[i] = (sort_ent){sort_key(&a->v[i]), a->v[i].budget, &a->v[i]};
+		p[i] = (sort_ent){sort_key(&a->v[i]), &a->v[i]};
 	qsort(p, a->n, sizeof *p, cmp_ents);
 	/* then move each item once: items are a hundred bytes */
 	crm_agenda_item *v = crm_xmalloc(a->n * sizeof *v);

@@ -217,18 +217,13 @@ static void clean_dir(const char *dir)
  * are removed on the way.
  */
 static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, int depth,
-		     bool clean, bool want_stat)
+		     bool clean)
 {
 	if (depth > 16)
 		return;
 	DIR *d = opendir(path->ptr);
 	if (!d)
 		return;
-	/* files are stat-ed relative to their folder: one name for the kernel to
-	 * look up instead of the whole path, which is most of a warm read's cost */
-	int dfd = -1;
-	if (want_stat)
-		dfd = open(path->ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	dirent_name *names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
@@ -264,7 +259,7 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, 
 		}
 		struct stat target;
 		if (type == DT_DIR) {
-			scan_dir(path, rootlen, e, links, depth + 1, clean, want_stat);
+			scan_dir(path, rootlen, e, links, depth + 1, clean);
 		} else if (type == DT_LNK && links && stat(path->ptr, &target) == 0 &&
 			   S_ISDIR(target.st_mode)) {
 			add_link(links, path, rootlen); /* never entered: it leads out of the book */
@@ -285,26 +280,14 @@ static void scan_dir(crm_buf *path, size_t rootlen, entries *e, entries *links, 
 			x->id[nl - 5] = '\0';
 			x->id_in_path = true;
 			x->symlink = type == DT_LNK;
-			x->has_stat = false;
-			struct stat st;
-			if (dfd >= 0 && fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-				x->has_stat = true;
-				x->st.size = st.st_size;
-				x->st.mtime = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-				x->st.ctime = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
-				x->st.ino = (long long)st.st_ino;
-			}
 		}
 		free(names[i].name);
 	}
-	if (dfd >= 0)
-		close(dfd);
 	crm_buf_truncate(path, base);
 	free(names);
 }
 
-static int scan(crm_book *b, crm_entry **out, size_t *n, crm_entry **links, size_t *nlinks,
-		bool want_stat)
+static int scan(crm_book *b, crm_entry **out, size_t *n, crm_entry **links, size_t *nlinks)
 {
 	entries e = {0}, l = {0};
 	crm_buf path = CRM_BUF_INIT;
@@ -315,7 +298,7 @@ static int scan(crm_book *b, crm_entry **out, size_t *n, crm_entry **links, size
 	if (lstat(path.ptr, &st) == 0 && S_ISLNK(st.st_mode))
 		add_link(&l, &path, rootlen);
 	else
-		scan_dir(&path, rootlen, &e, &l, 0, b->lock_fd >= 0, want_stat);
+		scan_dir(&path, rootlen, &e, &l, 0, b->lock_fd >= 0);
 	crm_buf_free(&path);
 	/* the array grew by doubling: give back what a big book leaves unused */
 	if (e.n && e.cap > e.n + e.n / 8)
@@ -334,18 +317,14 @@ static int scan(crm_book *b, crm_entry **out, size_t *n, crm_entry **links, size
 int crm_book_scan_links(crm_book *b, crm_entry **out, size_t *n, crm_entry **links,
 			size_t *nlinks)
 {
-	return scan(b, out, n, links, nlinks, false);
+	return scan(b, out, n, links, nlinks);
 }
 
 int crm_book_scan(crm_book *b, crm_entry **out, size_t *n)
 {
-	return scan(b, out, n, NULL, NULL, false);
+	return scan(b, out, n, NULL, NULL);
 }
 
-int crm_book_scan_stat(crm_book *b, crm_entry **out, size_t *n)
-{
-	return scan(b, out, n, NULL, NULL, true);
-}
 
 /* A run of at most this many files of one folder is claimed at a time. */
 enum { STAT_RUN = 256 };
@@ -393,6 +372,8 @@ void crm_stat_job_work(crm_stat_job *j)
 		free(dir);
 		if (dfd < 0)
 			continue; /* gone since the scan: has_stat stays false */
+		/* relative to the folder: one name for the kernel to look up instead
+		 * of the whole path, which is most of a warm read's cost */
 		for (size_t i = 0; i < n; i++) {
 			struct stat st;
 			if (fstatat(dfd, v[i].path + len + 1, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -413,6 +394,17 @@ void crm_stat_job_free(crm_stat_job *j)
 		return;
 	free(j->start);
 	free(j);
+}
+
+int crm_book_scan_stat(crm_book *b, crm_entry **out, size_t *n)
+{
+	int rc = crm_book_scan(b, out, n);
+	if (rc)
+		return rc;
+	crm_stat_job *j = crm_stat_job_new(b, *out, *n);
+	crm_stat_job_work(j);
+	crm_stat_job_free(j);
+	return 0;
 }
 
 void crm_book_clean_temps(const crm_book *b, const char *rel)

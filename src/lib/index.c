@@ -274,14 +274,11 @@ static void frows_push(frows *out, size_t *cap, sqlite3_stmt *st)
 }
 
 /* The file's row no longer needs its bytes compared (inside the write transaction). */
-static int unmark_racy(sqlite3 *db, long long fid)
+static int unmark_racy(crm_ix_stmts *q, long long fid)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "UPDATE ix_files SET racy = 0 WHERE fid = ?", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, fid);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	sqlite3_bind_int64(q->s[S_FILE_UNRACY], 1, fid);
+	int rc = sqlite3_step(q->s[S_FILE_UNRACY]) == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(q->s[S_FILE_UNRACY]);
 	return rc;
 }
 
@@ -421,7 +418,7 @@ static void dirs_load(sqlite3 *db, const crm_entry *v, size_t n, time_t now, dir
 		d->of[i] = k;
 		x->present = true;
 		const crm_fstat *st = &v[i].st;
-		if (!v[i].has_stat || st->mtime / 1000000000LL >= now - 1 || st->ctime / 1000000000LL >= now - 1)
+		if (!v[i].has_stat || racy(st, now))
 			x->unstable = true;
 		uint64_t h = crm_ix_fnv(v[i].path, strlen(v[i].path), CRM_IX_FNV_BASIS);
 		h = mix(h ^ (uint64_t)v[i].symlink);
@@ -697,13 +694,19 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 	return rc;
 }
 
+/*
+ * Compare the scanned files with ix_files and, with `write`, bring the rows
+ * up to date. *dirty counts what differs; *writes (may be NULL) the part of
+ * it that needs a write but no record read again: a folder's hash, the mark
+ * of a racy row whose file is now old enough.
+ */
 static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, size_t *dirty,
-		      size_t *hashes)
+		      size_t *writes)
 {
 	size_t none;
-	if (!hashes)
-		hashes = &none;
-	*hashes = 0;
+	if (!writes)
+		writes = &none;
+	*writes = 0;
 	frows fr;
 	*dirty = 0;
 	time_t now = time(NULL);
@@ -759,9 +762,9 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 					continue; /* as indexed, and still to be checked */
 				/* old enough now: the row is worth a write, not a re-read */
 				(*dirty)++;
-				(*hashes)++;
+				(*writes)++;
 				if (write)
-					rc = unmark_racy(ix->db, f->fid);
+					rc = unmark_racy(&q, f->fid);
 				continue;
 			}
 		}
@@ -802,7 +805,7 @@ static int sync_files(crm_index *ix, const crm_entry *v, size_t n, bool write, s
 		for (size_t k = 0; k < dirs.n; k++) { /* worth a write: a hash to store or drop */
 			bool h = dirs.v[k].changed && (!dirs.v[k].present || !dirs.v[k].unstable);
 			*dirty += h;
-			*hashes += h;
+			*writes += h;
 		}
 	if (write)
 		crm_ix_stmts_free(&q);
@@ -1047,43 +1050,6 @@ static crm_index *open_scanned(crm_book *b, const crm_entry *v, size_t n, int *r
 	return ix;
 }
 
-static void *stat_run(void *arg)
-{
-	crm_stat_job_work(arg);
-	return NULL;
-}
-
-/* crm_book_scan_stat with its lstat-ing shared by a second thread. */
-static int scan_stat_shared(crm_book *b, crm_entry **v, size_t *n)
-{
-	int rc = crm_book_scan(b, v, n);
-	if (rc)
-		return rc;
-	crm_stat_job *j = crm_stat_job_new(b, *v, *n);
-	pthread_t th;
-	/* a thread costs more than a few hundred lstats */
-	bool threaded = *n >= 256 && pthread_create(&th, NULL, stat_run, j) == 0;
-	crm_stat_job_work(j);
-	if (threaded)
-		pthread_join(th, NULL);
-	crm_stat_job_free(j);
-	return 0;
-}
-
-int crm_index_open(crm_index **out, crm_book *b, crm_diags *d)
-{
-	*out = NULL;
-	crm_entry *v = NULL;
-	size_t n = 0;
-	int rc = scan_stat_shared(b, &v, &n);
-	if (rc)
-		return rc;
-	*out = open_scanned(b, v, n, &rc);
-	crm_entries_free(v, n);
-	(void)d;
-	return rc;
-}
-
 /*
  * The walk of customers/ beside the answer: the scan thread reads the
  * folders, then lstat-s their files; the asking thread, once it has its
@@ -1098,6 +1064,8 @@ typedef struct {
 	pthread_cond_t cond;
 	bool listed;          /* v, n and rc are set; stat is the job, if any */
 	crm_stat_job *stat;
+	pthread_t th;
+	bool threaded;
 } scan_job;
 
 static void *scan_run(void *arg)
@@ -1116,15 +1084,57 @@ static void *scan_run(void *arg)
 	return NULL;
 }
 
-/* Help with the lstat-ing once the folders are read. */
-static void scan_help(scan_job *j)
+/* Start the walk on a second thread (on this one when none can start). */
+static void scan_start(scan_job *j, crm_book *b)
 {
-	pthread_mutex_lock(&j->mu);
-	while (!j->listed)
-		pthread_cond_wait(&j->cond, &j->mu);
-	pthread_mutex_unlock(&j->mu);
-	if (j->stat)
-		crm_stat_job_work(j->stat);
+	*j = (scan_job){.b = b};
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cond, NULL);
+	j->threaded = pthread_create(&j->th, NULL, scan_run, j) == 0;
+	if (!j->threaded)
+		scan_run(j);
+}
+
+/*
+ * Take a share of the lstat-ing once the folders are read, and wait for
+ * the rest. Returns the walk's result, its error said on this thread.
+ */
+static int scan_finish(scan_job *j)
+{
+	if (j->threaded) {
+		pthread_mutex_lock(&j->mu);
+		while (!j->listed)
+			pthread_cond_wait(&j->cond, &j->mu);
+		pthread_mutex_unlock(&j->mu);
+		if (j->stat)
+			crm_stat_job_work(j->stat);
+		pthread_join(j->th, NULL);
+	}
+	crm_stat_job_free(j->stat);
+	j->stat = NULL;
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cond);
+	if (j->rc) {
+		/* again here: the error state is per thread, the scanner's is gone */
+		crm_entries_free(j->v, j->n);
+		j->v = NULL;
+		j->n = 0;
+		j->rc = crm_book_scan_stat(j->b, &j->v, &j->n);
+	}
+	return j->rc;
+}
+
+int crm_index_open(crm_index **out, crm_book *b, crm_diags *d)
+{
+	*out = NULL;
+	scan_job j;
+	scan_start(&j, b);
+	int rc = scan_finish(&j);
+	if (!rc)
+		*out = open_scanned(b, j.v, j.n, &rc);
+	crm_entries_free(j.v, j.n);
+	(void)d;
+	return rc;
 }
 
 /* The on-disk index, when there is one (never created here). */
@@ -1177,11 +1187,8 @@ int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void 
 		       void *arg)
 {
 	*out = NULL;
-	scan_job j = {.b = b, .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
-	pthread_t th;
-	bool threaded = pthread_create(&th, NULL, scan_run, &j) == 0;
-	if (!threaded)
-		scan_run(&j);
+	scan_job j;
+	scan_start(&j, b);
 	crm_index *ix = open_as_is(b);
 	bool asked = false;
 	if (ix) {
@@ -1190,51 +1197,30 @@ int crm_index_open_ask(crm_index **out, crm_book *b, crm_index_ask_fn ask, void 
 			drop(arg);
 		crm_error_clear();
 	}
-	if (threaded) {
-		scan_help(&j);
-		pthread_join(th, NULL);
-	}
-	crm_stat_job_free(j.stat);
-	pthread_mutex_destroy(&j.mu);
-	pthread_cond_destroy(&j.cond);
-	if (j.rc) {
-		/* say it on this thread (its error state is the scanner's) */
-		crm_entries_free(j.v, j.n);
-		j.v = NULL;
-		j.n = 0;
-		j.rc = crm_book_scan_stat(b, &j.v, &j.n);
-	}
-	int rc = j.rc;
-	if (ix && asked) {
-		/* the same snapshot as the answer: does it still hold? */
-		size_t dirty = 1, hashes = 0;
-		if (!rc && sync_files(ix, j.v, j.n, false, &dirty, &hashes) == 0 && dirty == hashes) {
-			/* every file as the index has it: the answer stands. What is
-			 * only worth a write (the hash of a folder, the mark of a racy
-			 * row whose file is now old enough) is written now, for the
-			 * next read */
-			if (hashes && exec(ix->db, "COMMIT") == SQLITE_OK) {
-				refresh(ix, j.v, j.n); /* or the next read does it */
-				crm_error_clear();
-				ix->reading = exec(ix->db, "BEGIN") == SQLITE_OK;
-			}
+	int rc = scan_finish(&j);
+	if (ix && asked && !rc) {
+		/*
+		 * The same snapshot as the answer: does it still hold? When every
+		 * file is as the index has it, it stands, and what is only worth
+		 * a write (a folder's hash, the mark of a racy row now old
+		 * enough) is written for the next read; else it is thrown away
+		 * and asked again once this connection has refreshed the index.
+		 */
+		size_t dirty = 1, writes = 0;
+		bool stands = sync_files(ix, j.v, j.n, false, &dirty, &writes) == 0 && dirty == writes;
+		if (!stands)
+			drop(arg);
+		bool fresh = stands && dirty == 0;
+		if (!fresh && exec(ix->db, "COMMIT") == SQLITE_OK) {
+			fresh = refresh(ix, j.v, j.n) == 0;
+			crm_error_clear(); /* an answer that stands does without it */
+			ix->reading = exec(ix->db, "BEGIN") == SQLITE_OK;
+		}
+		if (stands || (fresh && ix->reading)) {
 			ix->stats.records = j.n;
 			crm_entries_free(j.v, j.n);
 			*out = ix;
-			return 0;
-		}
-		drop(arg);
-		/* refresh on this connection, and ask again (else start over below) */
-		if (!rc && exec(ix->db, "COMMIT") == SQLITE_OK) {
-			ix->reading = false;
-			if (refresh(ix, j.v, j.n) == 0 && exec(ix->db, "BEGIN") == SQLITE_OK) {
-				ix->reading = true;
-				ix->stats.records = j.n;
-				crm_entries_free(j.v, j.n);
-				*out = ix;
-				return ask(ix, arg);
-			}
-			crm_error_clear();
+			return stands ? 0 : ask(ix, arg);
 		}
 	}
 	crm_index_free(ix);

@@ -22,7 +22,7 @@ struct crm_index {
 
 /* The statements that write and drop a record's rows, prepared once per refresh. */
 enum {
-	S_FILE_INS, S_FILE_UPD, S_FILE_DEL, S_DIAG, S_CUST, S_TAG, S_CONTACT, S_CHAIN, S_FUP,
+	S_FILE_INS, S_FILE_UPD, S_FILE_DEL, S_FILE_UNRACY, S_DIAG, S_CUST, S_TAG, S_CONTACT, S_CHAIN, S_FUP,
 	S_STAGE, S_DATE, S_SEARCH, S_AGENDA, S_N
 };
 
@@ -69,7 +69,7 @@ int crm_ix_clear(sqlite3 *db);
 
 /*
  * The agenda's facts of one customer (ix_agenda.facts), as
- * crm_ix_agenda_pack wrote them: the strings point into `blob`, valid while
+ * index_rows.c packs them: the strings point into `blob`, valid while
  * it is. Returns false when the value is damaged.
  */
 typedef struct {

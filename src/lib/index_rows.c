@@ -79,6 +79,7 @@ static const char *const stmt_sql[S_N] = {
 	" skip_col=?9, skip=?10, load_err=?11, load_line=?12, load_col=?13, is_map=?14, racy=?15,"
 	" chash=?16 WHERE fid=?1",
 	"DELETE FROM ix_files WHERE fid=?",
+	"UPDATE ix_files SET racy=0 WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
 	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	"INSERT INTO ix_tags VALUES(?,?,?)",
@@ -156,9 +157,20 @@ static void pack_count(crm_buf *b, size_t n)
 		crm_buf_putc(b, (char)(n >> (8 * i) & 0xff));
 }
 
-static const char *text_of(const crm_node *n)
+/* Whether a date's `yearly` (a node of it, or NULL) says true. */
+static bool yearly(const crm_node *y)
 {
-	return n && n->kind == CRM_NODE_SCALAR && n->jtype != CRM_JSON_NULL ? n->value : NULL;
+	return y && y->kind == CRM_NODE_SCALAR && y->jtype == CRM_JSON_BOOL &&
+	       (y->value[0] == 't' || y->value[0] == 'T');
+}
+
+/* Room for n items in *v, which holds *cap (grown, never shrunk). */
+static void reserve(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n > *cap) {
+		*cap = n;
+		*v = crm_xrealloc(*v, n * size);
+	}
 }
 
 static const char *take_str(const unsigned char **p, const unsigned char *end, bool *bad)
@@ -214,10 +226,7 @@ bool crm_ix_agenda_unpack(const void *blob, size_t len, crm_ix_facts *out)
 	f->last_is_followup = *p++ != 0;
 	f->has_next = f->next_date != NULL;
 	size_t n = take_count(&p, end, &bad);
-	if (n > out->ccap) {
-		out->ccap = n;
-		out->cv = crm_xrealloc(out->cv, n * sizeof *out->cv);
-	}
+	reserve((void **)&out->cv, &out->ccap, n, sizeof *out->cv);
 	for (size_t i = 0; i < n && !bad; i++) {
 		out->cv[i].name = take_str(&p, end, &bad);
 		out->cv[i].birthday = take_str(&p, end, &bad);
@@ -225,10 +234,7 @@ bool crm_ix_agenda_unpack(const void *blob, size_t len, crm_ix_facts *out)
 	f->contacts = out->cv;
 	f->ncontacts = n;
 	n = bad ? 0 : take_count(&p, end, &bad);
-	if (n > out->dcap) {
-		out->dcap = n;
-		out->dv = crm_xrealloc(out->dv, n * sizeof *out->dv);
-	}
+	reserve((void **)&out->dv, &out->dcap, n, sizeof *out->dv);
 	for (size_t i = 0; i < n && !bad; i++) {
 		out->dv[i].label = take_str(&p, end, &bad);
 		out->dv[i].date = take_str(&p, end, &bad);
@@ -242,62 +248,59 @@ bool crm_ix_agenda_unpack(const void *blob, size_t len, crm_ix_facts *out)
 	return !bad && p == end;
 }
 
-/* The row of ix_agenda of a readable record (not written for a lost one). */
+/*
+ * The row of ix_agenda of a readable record (none for a lost one): `last`
+ * is its latest follow-up (NULL when it has none), nx its open next action
+ * (NULL when none), with `action` as written (NULL when it has none).
+ */
 static int put_agenda(crm_ix_stmts *q, long long fid, const crm_entry *e, const crm_record *r,
-		      const crm_node *root, const crm_next *nx, bool has_next, const char *action,
-		      long latest)
+		      const crm_node *last, const crm_next *nx, const char *action)
 {
-	const char *stage = text_of(at(root, "stage"));
+	const char *stage = crm_record_str(r, "stage");
 	if (stage && !strcmp(stage, "lost"))
 		return 0;
-	const crm_node *fups = seq_at(root, "followups");
-	const crm_node *last = latest >= 0 && fups && (size_t)latest < fups->n ? fups->items[latest] : NULL;
 	crm_buf b = CRM_BUF_INIT;
 	pack_str(&b, e->id);
 	pack_str(&b, e->path);
-	pack_str(&b, text_of(at(root, "name")));
-	pack_str(&b, text_of(at(root, "owner")));
+	pack_str(&b, crm_record_str(r, "name"));
+	pack_str(&b, crm_record_str(r, "owner"));
 	pack_str(&b, stage);
-	pack_str(&b, text_of(at(last, "priority")));
-	pack_str(&b, text_of(at(root, "needs.budget.max")));
-	pack_str(&b, latest >= 0 ? text_of(at(last, "date")) : text_of(at(root, "first_contact.date")));
-	pack_str(&b, has_next ? nx->date : NULL);
-	pack_str(&b, has_next ? action : NULL);
-	pack_str(&b, has_next ? nx->by : NULL);
-	pack_str(&b, has_next ? nx->priority : NULL);
-	pack_str(&b, text_of(at(root, "needs.deadline")));
-	pack_str(&b, text_of(at(root, "needs.summary")));
-	pack_str(&b, text_of(at(root, "deal.contract_end")));
-	crm_buf_putc(&b, latest >= 0);
-	const crm_node *cs = seq_at(root, "contacts");
+	pack_str(&b, crm_node_str(last, "priority"));
+	pack_str(&b, crm_record_str(r, "needs.budget.max"));
+	pack_str(&b, last ? crm_node_str(last, "date") : crm_record_str(r, "first_contact.date"));
+	pack_str(&b, nx ? nx->date : NULL);
+	pack_str(&b, nx ? action : NULL);
+	pack_str(&b, nx ? nx->by : NULL);
+	pack_str(&b, nx ? nx->priority : NULL);
+	pack_str(&b, crm_record_str(r, "needs.deadline"));
+	pack_str(&b, crm_record_str(r, "needs.summary"));
+	pack_str(&b, crm_record_str(r, "deal.contract_end"));
+	crm_buf_putc(&b, last != NULL);
+	const crm_node *cs = seq_at(r->doc->root, "contacts");
 	size_t n = 0;
 	for (size_t i = 0; cs && i < cs->n; i++)
-		n += cs->items[i]->kind == CRM_NODE_MAP && text_of(crm_node_get(cs->items[i], "birthday"));
+		n += crm_node_str(cs->items[i], "birthday") != NULL;
 	pack_count(&b, n);
 	for (size_t i = 0; cs && i < cs->n; i++) {
-		const crm_node *x = cs->items[i];
-		if (x->kind != CRM_NODE_MAP || !text_of(crm_node_get(x, "birthday")))
+		const char *birthday = crm_node_str(cs->items[i], "birthday");
+		if (!birthday)
 			continue;
-		pack_str(&b, text_of(crm_node_get(x, "name")));
-		pack_str(&b, text_of(crm_node_get(x, "birthday")));
+		pack_str(&b, crm_node_str(cs->items[i], "name"));
+		pack_str(&b, birthday);
 	}
-	const crm_node *ds = seq_at(root, "dates");
+	const crm_node *ds = seq_at(r->doc->root, "dates");
 	pack_count(&b, ds ? ds->n : 0);
 	for (size_t i = 0; ds && i < ds->n; i++) {
-		const crm_node *x = ds->items[i]->kind == CRM_NODE_MAP ? ds->items[i] : NULL;
-		pack_str(&b, x ? text_of(crm_node_get(x, "label")) : NULL);
-		pack_str(&b, x ? text_of(crm_node_get(x, "date")) : NULL);
-		const crm_node *y = x ? crm_node_get(x, "yearly") : NULL;
-		crm_buf_putc(&b, y && y->kind == CRM_NODE_SCALAR && y->jtype == CRM_JSON_BOOL &&
-					 (y->value[0] == 't' || y->value[0] == 'T'));
+		pack_str(&b, crm_node_str(ds->items[i], "label"));
+		pack_str(&b, crm_node_str(ds->items[i], "date"));
+		crm_buf_putc(&b, yearly(crm_node_get(ds->items[i], "yearly")));
 	}
 	sqlite3_stmt *s = q->s[S_AGENDA];
 	sqlite3_bind_int64(s, 1, fid);
-	crm_ix_bind_str(s, 2, text_of(at(root, "owner")));
-	crm_ix_bind_str(s, 3, has_next ? nx->by : NULL);
+	crm_ix_bind_str(s, 2, crm_record_str(r, "owner"));
+	crm_ix_bind_str(s, 3, nx ? nx->by : NULL);
 	sqlite3_bind_blob(s, 4, b.ptr, (int)b.len, SQLITE_TRANSIENT);
 	crm_buf_free(&b);
-	(void)r;
 	return step(s);
 }
 
@@ -402,7 +405,8 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		return -1;
 	if (!root)
 		return 0;
-	if (put_agenda(q, fid, e, r, root, &nx, has_next, action, latest))
+	const crm_node *last = latest >= 0 && fups && (size_t)latest < fups->n ? fups->items[latest] : NULL;
+	if (put_agenda(q, fid, e, r, last, has_next ? &nx : NULL, action))
 		return -1;
 
 	for (size_t i = 0; tags && i < tags->n; i++) {
@@ -490,9 +494,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		sqlite3_bind_int64(s, 3, (long long)i);
 		bind_node(s, 4, x ? crm_node_get(x, "label") : NULL, false);
 		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
-		const crm_node *y = x ? crm_node_get(x, "yearly") : NULL;
-		sqlite3_bind_int(s, 6, y && y->kind == CRM_NODE_SCALAR && y->jtype == CRM_JSON_BOOL &&
-					       (y->value[0] == 't' || y->value[0] == 'T'));
+		sqlite3_bind_int(s, 6, yearly(x ? crm_node_get(x, "yearly") : NULL));
 		if (step(s))
 			return -1;
 	}

@@ -159,6 +159,12 @@ static bool has_tag(const crm_record *r, const char *tag)
 	return false;
 }
 
+bool crm_filter_passes_all(const crm_filter *f)
+{
+	return !f->stage && !f->ntags && !f->owner && !f->source && !f->kind && !f->industry &&
+	       !f->priority && !f->due_before_set && !f->overdue;
+}
+
 bool crm_filter_match(const crm_record *r, const crm_filter *f)
 {
 	if (f->stage && !eq(crm_record_str(r, "stage"), f->stage))

@@ -600,6 +600,14 @@ Test(book, stat_job_shared_by_threads_is_scan_stat)
 		}
 		cr_assert(v[i].has_stat, "%s not stat-ed", v[i].path);
 		cr_assert(want[i].has_stat);
+		/* what lstat of the whole path says (the link's own, not its target's) */
+		char *full = at(v[i].path);
+		struct stat ls;
+		cr_assert_eq(lstat(full, &ls), 0);
+		free(full);
+		cr_assert_eq(v[i].st.size, (long long)ls.st_size, "%s", v[i].path);
+		cr_assert_eq(v[i].st.ino, (long long)ls.st_ino, "%s", v[i].path);
+		cr_assert_eq(v[i].st.mtime, ls.st_mtim.tv_sec * 1000000000LL + ls.st_mtim.tv_nsec);
 		cr_assert_eq(v[i].st.size, want[i].st.size, "%s", v[i].path);
 		cr_assert_eq(v[i].st.mtime, want[i].st.mtime, "%s", v[i].path);
 		cr_assert_eq(v[i].st.ctime, want[i].st.ctime, "%s", v[i].path);

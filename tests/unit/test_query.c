@@ -318,3 +318,16 @@ Test(query, each_skips_what_it_cannot_read)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 }
+
+/* A filter with no condition lets everything through; any one condition does not. */
+Test(query, a_filter_passes_all_only_without_conditions)
+{
+	crm_filter f = {0};
+	cr_assert(crm_filter_passes_all(&f));
+	static const char *const tags[] = {"vip"};
+	crm_filter some[] = {{.stage = "won"}, {.tags = tags, .ntags = 1}, {.owner = "ming"},
+			     {.source = "web"}, {.kind = "person"}, {.industry = "retail"},
+			     {.priority = "high"}, {.due_before_set = true}, {.overdue = true}};
+	for (size_t i = 0; i < sizeof some / sizeof *some; i++)
+		cr_assert(!crm_filter_passes_all(&some[i]), "condition %zu", i);
+}
