@@ -561,7 +561,8 @@ static void attach(reader *r, crm_node **stack, size_t depth, crm_node **pending
 			child->value[0] = '\0';
 		}
 		for (size_t i = 0; i < top->n; i++)
-			if (strcmp(top->keys[i]->value, child->value) == 0) {
+			if (top->keys[i]->len == child->len &&
+			    memcmp(top->keys[i]->value, child->value, child->len) == 0) {
 				diag(r, child->line, child->col, CRM_SEV_ERROR,
 				     "duplicate key '%s' (first at line %d)", child->value,
 				     top->keys[i]->line);
@@ -871,8 +872,11 @@ long crm_node_index(const crm_node *map, const char *key)
 {
 	if (!map || map->kind != CRM_NODE_MAP)
 		return -1;
+	/* lengths first: most keys differ in length, and this runs for every
+	 * field of every record an index build stores */
+	size_t len = strlen(key);
 	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i]->value, key) == 0)
+		if (map->keys[i]->len == len && memcmp(map->keys[i]->value, key, len) == 0)
 			return (long)i;
 	return -1;
 }

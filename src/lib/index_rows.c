@@ -29,8 +29,18 @@ static void bind_node(sqlite3_stmt *st, int col, const crm_node *n, bool numeric
 	} else if (numeric && n->jtype == CRM_JSON_NUMBER) {
 		sqlite3_bind_double(st, col, strtod(n->value, NULL));
 	} else {
-		sqlite3_bind_text(st, col, n->value, (int)n->len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, col, n->value, (int)n->len, SQLITE_STATIC); /* the record outlives the step */
 	}
+}
+
+/* Bind a string that outlives the statement's step (a record's or an
+ * entry's): not copied. */
+static void bind_live(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
 }
 
 void crm_ix_bind_str(sqlite3_stmt *st, int col, const char *s)
@@ -58,7 +68,7 @@ static void gather(crm_buf *t, const crm_node *n)
 	if (!n)
 		return;
 	if (n->kind == CRM_NODE_SCALAR) {
-		size_t len = strlen(n->value), at0 = t->len;
+		size_t len = n->len, at0 = t->len;
 		crm_buf_put(t, n->value, len);
 		crm_buf_putc(t, '\n');
 		for (char *p = t->ptr + at0, *end = p + len; p < end; p++)
@@ -313,8 +323,8 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 	const char *id = e->id;
 	sqlite3_stmt *c = q->s[S_CUST];
 	sqlite3_bind_int64(c, 1, fid);
-	crm_ix_bind_str(c, 2, id);
-	crm_ix_bind_str(c, 3, e->path);
+	bind_live(c, 2, id);
+	bind_live(c, 3, e->path);
 	const char *scalars[] = {"name", "kind", "source", "owner", "stage", "first_contact.date",
 				 "first_contact.by", "company.industry", "company.size"};
 	for (int i = 0; i < 9; i++)
@@ -413,7 +423,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		if (tags->items[i]->kind != CRM_NODE_SCALAR)
 			continue;
 		sqlite3_bind_int64(q->s[S_TAG], 1, fid);
-		crm_ix_bind_str(q->s[S_TAG], 2, id);
+		bind_live(q->s[S_TAG], 2, id);
 		bind_node(q->s[S_TAG], 3, tags->items[i], false);
 		if (step(q->s[S_TAG]))
 			return -1;
@@ -423,7 +433,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		sqlite3_stmt *s = q->s[S_CONTACT];
 		const crm_node *x = cs->items[i];
 		sqlite3_bind_int64(s, 1, fid);
-		crm_ix_bind_str(s, 2, id);
+		bind_live(s, 2, id);
 		sqlite3_bind_int64(s, 3, (long long)i);
 		const char *k[] = {"name", "title", "phone", "email", "birthday", "role"};
 		for (int j = 0; j < 6; j++)
@@ -436,7 +446,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		sqlite3_stmt *s = q->s[S_CHAIN];
 		const crm_node *x = dc->items[i];
 		sqlite3_bind_int64(s, 1, fid);
-		crm_ix_bind_str(s, 2, id);
+		bind_live(s, 2, id);
 		sqlite3_bind_int64(s, 3, (long long)i);
 		const char *k[] = {"name", "title", "role"};
 		for (int j = 0; j < 3; j++)
@@ -448,7 +458,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		sqlite3_stmt *s = q->s[S_FUP];
 		const crm_node *x = fups->items[i]->kind == CRM_NODE_MAP ? fups->items[i] : NULL;
 		sqlite3_bind_int64(s, 1, fid);
-		crm_ix_bind_str(s, 2, id);
+		bind_live(s, 2, id);
 		sqlite3_bind_int64(s, 3, (long long)i);
 		const char *k[] = {"date", "via", "by", "summary", "feedback", "result", "priority"};
 		for (int j = 0; j < 7; j++)
@@ -478,7 +488,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		sqlite3_stmt *s = q->s[S_STAGE];
 		const crm_node *x = sh->items[i]->kind == CRM_NODE_MAP ? sh->items[i] : NULL;
 		sqlite3_bind_int64(s, 1, fid);
-		crm_ix_bind_str(s, 2, id);
+		bind_live(s, 2, id);
 		sqlite3_bind_int64(s, 3, (long long)i);
 		bind_node(s, 4, x ? crm_node_get(x, "stage") : NULL, false);
 		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
@@ -490,7 +500,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		sqlite3_stmt *s = q->s[S_DATE];
 		const crm_node *x = ds->items[i]->kind == CRM_NODE_MAP ? ds->items[i] : NULL;
 		sqlite3_bind_int64(s, 1, fid);
-		crm_ix_bind_str(s, 2, id);
+		bind_live(s, 2, id);
 		sqlite3_bind_int64(s, 3, (long long)i);
 		bind_node(s, 4, x ? crm_node_get(x, "label") : NULL, false);
 		bind_node(s, 5, x ? crm_node_get(x, "date") : NULL, false);
