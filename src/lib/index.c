@@ -539,69 +539,113 @@ typedef struct {
 enum { AHEAD = 64, THREAD_MIN = 256 }; /* loaded ahead at most; fewer files: one thread */
 
 /*
- * The two threads hand records over through `slot`. Each sleeps only when
- * it must and is woken only when the other has made room for a batch (half
- * the window, or BATCH records): a wake-up per record cost more than a
- * tenth of a build. The store gives each record back through its slot for
- * the loader to free: memory is best freed by the thread that allocated it
- * (freeing into the other thread's malloc arena takes that arena's lock,
- * on every node of every tree).
+ * Reading and parsing take more than half of a first build and need nothing
+ * from SQLite, so both threads do them: a helper reads records ahead, and
+ * the store, which alone writes to SQLite, reads the next unclaimed one
+ * itself instead of waiting for the helper. Records are claimed in order
+ * and at most AHEAD beyond the last one stored. Each thread frees what it
+ * read (freeing into the other thread's malloc arena takes that arena's
+ * lock on every node of every tree), so the store gives the helper's
+ * records back through their slots. The helper sleeps only when the window
+ * is full and is woken when half of it is free again: a wake-up per record
+ * cost more than a tenth of a build.
  */
-enum { BATCH = 16 };
-
 typedef struct {
 	const crm_book *b;
 	const crm_entry *v;
 	const todo_t *todo;
 	size_t n;
 	crm_ix_loaded *slot;
+	bool *helper_read; /* slot k was read by the helper */
 	/* under mu */
-	size_t loaded, consumed;
+	bool *ready;
+	size_t claimed, consumed;
 	bool stop;
-	bool loader_waits, store_waits;
-	size_t loader_k, store_until; /* what the sleeper waits for */
+	bool helper_waits, store_waits;
+	size_t store_k; /* what the store waits for */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } loader;
+
+/* Claim the next record to read, under L->mu; false when none may be now. */
+static bool claim(loader *L, size_t *k)
+{
+	if (L->stop || L->claimed >= L->n || L->claimed >= L->consumed + AHEAD)
+		return false;
+	*k = L->claimed++;
+	return true;
+}
+
+/* Read record k (claimed) into its slot; takes and leaves L->mu held. */
+static void read_claimed(loader *L, size_t k, bool helper)
+{
+	pthread_mutex_unlock(&L->mu);
+	crm_ix_loaded x;
+	crm_ix_load(L->b, &L->v[L->todo[k].i], &x);
+	pthread_mutex_lock(&L->mu);
+	L->slot[k] = x;
+	L->helper_read[k] = helper;
+	L->ready[k] = true;
+	if (L->store_waits && k == L->store_k)
+		pthread_cond_broadcast(&L->cv);
+}
 
 static void *load_run(void *arg)
 {
 	loader *L = arg;
 	size_t freed = 0;
-	for (size_t k = 0; k < L->n; k++) {
-		pthread_mutex_lock(&L->mu);
-		if (!L->stop && k >= L->consumed + AHEAD) {
-			L->loader_waits = true;
-			L->loader_k = k;
-			while (!L->stop && k >= L->consumed + AHEAD / 2)
-				pthread_cond_wait(&L->cv, &L->mu);
-			L->loader_waits = false;
-		}
-		bool stop = L->stop;
+	pthread_mutex_lock(&L->mu);
+	while (!L->stop) {
+		/* the slots below `consumed` are the store's no more */
 		size_t done = L->consumed;
-		pthread_mutex_unlock(&L->mu);
-		if (stop)
-			break;
-		/* the slots below `done` are the store's no more */
-		for (; freed < done; freed++) {
-			crm_record_free(L->slot[freed].r);
-			L->slot[freed].r = NULL;
+		if (freed < done) {
+			pthread_mutex_unlock(&L->mu);
+			for (; freed < done; freed++) {
+				crm_record_free(L->slot[freed].r);
+				L->slot[freed].r = NULL;
+			}
+			pthread_mutex_lock(&L->mu);
 		}
-		crm_ix_loaded x;
-		crm_ix_load(L->b, &L->v[L->todo[k].i], &x);
-		pthread_mutex_lock(&L->mu);
-		L->slot[k] = x;
-		L->loaded = k + 1;
-		if (L->store_waits && L->loaded >= L->store_until)
-			pthread_cond_broadcast(&L->cv);
-		pthread_mutex_unlock(&L->mu);
+		size_t k;
+		if (claim(L, &k)) {
+			read_claimed(L, k, true);
+			continue;
+		}
+		if (L->claimed >= L->n)
+			break;
+		L->helper_waits = true;
+		while (!L->stop && L->claimed >= L->consumed + AHEAD / 2)
+			pthread_cond_wait(&L->cv, &L->mu);
+		L->helper_waits = false;
 	}
-	/* what the store gave back and the loader has not freed yet is freed
+	pthread_mutex_unlock(&L->mu);
+	/* what the store gave back and this thread has not freed yet is freed
 	 * by the store after the join; the blocks kept for the next document
 	 * are this thread's */
 	crm_doc_thread_done();
 	crm_error_clear(); /* this thread's */
 	return NULL;
+}
+
+/* Take record k for the store, reading records itself while it is not
+ * ready; under L->mu. */
+static crm_ix_loaded take(loader *L, size_t k)
+{
+	size_t j;
+	while (!L->ready[k]) {
+		if (claim(L, &j)) {
+			read_claimed(L, j, false);
+			continue;
+		}
+		L->store_waits = true;
+		L->store_k = k;
+		while (!L->ready[k])
+			pthread_cond_wait(&L->cv, &L->mu);
+		L->store_waits = false;
+	}
+	crm_ix_loaded x = L->slot[k];
+	L->slot[k] = (crm_ix_loaded){0};
+	return x;
 }
 
 static void progress(size_t k, size_t n, const struct timespec *t0, bool *show)
@@ -617,9 +661,8 @@ static void progress(size_t k, size_t n, const struct timespec *t0, bool *show)
 }
 
 /*
- * Store every file of todo, in order. Reading and parsing take about half
- * of a first build and need nothing from SQLite, so with many files a
- * second thread does them a little ahead of the checks and inserts here.
+ * Store every file of todo, in order; with many files, two threads read
+ * them (see loader above).
  */
 static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const todo_t *todo, size_t n)
 {
@@ -636,8 +679,12 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 	}
 	if (threaded) {
 		L.slot = crm_xcalloc(n, sizeof *L.slot);
+		L.ready = crm_xcalloc(n, sizeof *L.ready);
+		L.helper_read = crm_xcalloc(n, sizeof *L.helper_read);
 		if (pthread_create(&th, NULL, load_run, &L) != 0) {
 			free(L.slot);
+			free(L.ready);
+			free(L.helper_read);
 			pthread_cond_destroy(&L.cv);
 			pthread_mutex_destroy(&L.mu);
 			threaded = false;
@@ -648,15 +695,7 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 		crm_ix_loaded x;
 		if (threaded) {
 			pthread_mutex_lock(&L.mu);
-			if (L.loaded <= k) {
-				L.store_waits = true;
-				L.store_until = k + BATCH < n ? k + BATCH : n;
-				while (L.loaded <= k || (L.loaded < L.store_until && !L.stop))
-					pthread_cond_wait(&L.cv, &L.mu);
-				L.store_waits = false;
-			}
-			x = L.slot[k];
-			L.slot[k] = (crm_ix_loaded){0};
+			x = take(&L, k);
 			pthread_mutex_unlock(&L.mu);
 		} else {
 			crm_ix_load(ix->book, &v[t->i], &x);
@@ -664,14 +703,16 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 		rc = crm_ix_store(ix->book, q, t->fid, t->is_new, &v[t->i], &t->fs, t->racy, &x);
 		if (threaded) {
 			pthread_mutex_lock(&L.mu);
-			L.slot[k].r = x.r; /* for the loader to free */
+			if (L.helper_read[k]) {
+				L.slot[k].r = x.r; /* for the helper to free */
+				x.r = NULL;
+			}
 			L.consumed = k + 1;
-			if (L.loader_waits && L.loader_k < L.consumed + AHEAD / 2)
+			if (L.helper_waits && L.claimed < L.consumed + AHEAD / 2)
 				pthread_cond_broadcast(&L.cv);
 			pthread_mutex_unlock(&L.mu);
-		} else {
-			crm_record_free(x.r);
 		}
+		crm_record_free(x.r);
 		progress(k, n, &t0, &show);
 	}
 	if (threaded) {
@@ -686,6 +727,8 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 			crm_diags_free(&L.slot[k].d);
 		}
 		free(L.slot);
+		free(L.ready);
+		free(L.helper_read);
 		pthread_cond_destroy(&L.cv);
 		pthread_mutex_destroy(&L.mu);
 	}
