@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 /* Bump when the tables or what goes into them change: an older index is rebuilt. */
-#define FORMAT "crm-index 18"
+#define FORMAT "crm-index 19"
 
 static const char *const schema_sql =
 	"CREATE TABLE ix_meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -40,7 +40,6 @@ static const char *const schema_sql =
 	/* stored within the clock's tick of its last change (see racy()), and
 	 * then the hash of the bytes read, to tell later whether they changed */
 	" racy INTEGER, chash INTEGER);"
-	"CREATE INDEX ix_files_inner ON ix_files(inner_id);"
 	/* covering: the comparison with the working tree reads only this */
 	"CREATE INDEX ix_files_stat ON ix_files(path, size, mtime, ctime, ino, racy, chash);"
 	"CREATE INDEX ix_files_skip ON ix_files(skip) WHERE skip IS NOT NULL;"
@@ -63,27 +62,25 @@ static const char *const schema_sql =
 	/* the text find looks in, apart: long rows would slow every scan of ix_customers */
 	"CREATE TABLE ix_search(fid INTEGER PRIMARY KEY, search TEXT, digits TEXT);"
 	"CREATE INDEX ix_customers_id ON ix_customers(id);"
-	"CREATE TABLE ix_tags(fid INTEGER, id TEXT, tag TEXT);"
-	"CREATE INDEX ix_tags_fid ON ix_tags(fid, tag);"
+	/* A list's rows are keyed by their file and position, k = fid << 24 | i
+	 * (CRM_IX_KEY_OF): a file's rows sit together, found and deleted by a
+	 * range of k, with no index on fid to write on every insert. */
+	"CREATE TABLE ix_tags(k INTEGER PRIMARY KEY, fid INTEGER, id TEXT, tag TEXT);"
 	"CREATE INDEX ix_tags_tag ON ix_tags(tag);"
 	"CREATE INDEX ix_customers_stage ON ix_customers(stage);"
-	"CREATE TABLE ix_contacts(fid INTEGER, id TEXT, seq INTEGER, name TEXT, title TEXT,"
-	" phone TEXT, email TEXT, birthday TEXT, role TEXT);"
-	"CREATE INDEX ix_contacts_fid ON ix_contacts(fid);"
-	"CREATE TABLE ix_decision_chain(fid INTEGER, id TEXT, seq INTEGER, name TEXT, title TEXT,"
-	" role TEXT);"
-	"CREATE INDEX ix_decision_chain_fid ON ix_decision_chain(fid);"
-	"CREATE TABLE ix_followups(fid INTEGER, id TEXT, seq INTEGER, date TEXT, via TEXT, by TEXT,"
-	" summary TEXT, feedback TEXT, result TEXT, priority TEXT, next_date TEXT,"
+	"CREATE TABLE ix_contacts(k INTEGER PRIMARY KEY, fid INTEGER, id TEXT, seq INTEGER, name TEXT,"
+	" title TEXT, phone TEXT, email TEXT, birthday TEXT, role TEXT);"
+	"CREATE TABLE ix_decision_chain(k INTEGER PRIMARY KEY, fid INTEGER, id TEXT, seq INTEGER,"
+	" name TEXT, title TEXT, role TEXT);"
+	"CREATE TABLE ix_followups(k INTEGER PRIMARY KEY, fid INTEGER, id TEXT, seq INTEGER, date TEXT,"
+	" via TEXT, by TEXT, summary TEXT, feedback TEXT, result TEXT, priority TEXT, next_date TEXT,"
 	" next_action TEXT, next_by TEXT);"
-	"CREATE INDEX ix_followups_fid ON ix_followups(fid);"
-	"CREATE TABLE ix_stages(fid INTEGER, id TEXT, seq INTEGER, stage TEXT, date TEXT);"
-	"CREATE INDEX ix_stages_fid ON ix_stages(fid);"
+	"CREATE TABLE ix_stages(k INTEGER PRIMARY KEY, fid INTEGER, id TEXT, seq INTEGER, stage TEXT,"
+	" date TEXT);"
 	/* covering, in the funnel's order: it reads every stay without sorting */
 	"CREATE INDEX ix_stages_id ON ix_stages(id, seq, stage, date);"
-	"CREATE TABLE ix_dates(fid INTEGER, id TEXT, seq INTEGER, label TEXT, date TEXT,"
-	" yearly INTEGER);"
-	"CREATE INDEX ix_dates_fid ON ix_dates(fid);"
+	"CREATE TABLE ix_dates(k INTEGER PRIMARY KEY, fid INTEGER, id TEXT, seq INTEGER, label TEXT,"
+	" date TEXT, yearly INTEGER);"
 	/* what the agenda needs of a customer that is readable and not lost,
 	 * packed in one value (index_rows.c): one row to read per customer
 	 * instead of a row of ix_customers, its contacts and its dates */

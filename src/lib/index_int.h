@@ -28,6 +28,15 @@ enum {
 
 #define CRM_IX_NDATA 10 /* tables with rows per record, besides ix_files */
 
+/*
+ * The rows of a record's lists (tags, contacts, decision chain, follow-ups,
+ * stages, dates) are keyed by k = fid << 24 | position. A record is at most
+ * CRM_DOC_MAX_BYTES (4 MiB) and a list item takes two bytes at least, so a
+ * position stays below 1 << 24. CRM_IX_KEY_OF(F) is the SQL condition on k
+ * for the rows of file F (an SQL expression).
+ */
+#define CRM_IX_KEY_OF(F) "k >= (" F ")<<24 AND k < ((" F ")+1)<<24"
+
 typedef struct {
 	sqlite3_stmt *s[S_N];
 	sqlite3_stmt *del[CRM_IX_NDATA];

@@ -17,11 +17,12 @@ int crm_index_diags(crm_index *ix, const char *const *paths, size_t n, crm_diags
 {
 	size_t before = crm_diags_errors(d);
 	sqlite3_stmt *st;
-	/* ids unique across the book: the later file (in path order) is wrong */
+	/* ids unique across the book: the later file (in path order) is wrong;
+	 * every file has its row in ix_customers, whose index serves this */
 	if (n == 0 &&
 	    sqlite3_prepare_v2(ix->db,
-			       "SELECT f.path, f.inner_id, (SELECT min(e.path) FROM ix_files e WHERE"
-			       " e.inner_id = f.inner_id AND e.path < f.path) AS first FROM ix_files f"
+			       "SELECT f.path, f.inner_id, (SELECT min(e.path) FROM ix_customers e WHERE"
+			       " e.inner_id = f.inner_id AND e.path < f.path) AS first FROM ix_customers f"
 			       " WHERE f.inner_id <> '' AND first IS NOT NULL ORDER BY first, f.path",
 			       -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW)
@@ -223,7 +224,7 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 	/* with a stage, its index narrows first and each tag is one look-up;
 	 * else the tag's own index does */
 	for (size_t i = 0; i < f->ntags; i++)
-		crm_buf_printf(&q, f->stage ? " AND EXISTS (SELECT 1 FROM ix_tags t WHERE t.fid = c.fid AND t.tag = ?%zu)"
+		crm_buf_printf(&q, f->stage ? " AND EXISTS (SELECT 1 FROM ix_tags t WHERE t." CRM_IX_KEY_OF("c.fid") " AND t.tag = ?%zu)"
 					    : " AND c.fid IN (SELECT t.fid FROM ix_tags t WHERE t.tag = ?%zu)",
 			       9 + i);
 	if (f->priority || f->due_before_set || f->overdue)
@@ -328,8 +329,8 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 	/* the tags not joined in tag_list: a few customers look theirs up, many
 	 * read them all in one pass */
 	if (need_tags && need_tags < 2000) {
-		if (sqlite3_prepare_v2(ix->db, "SELECT tag FROM ix_tags WHERE fid = ? AND tag IS NOT NULL"
-					       " ORDER BY rowid", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(ix->db, "SELECT tag FROM ix_tags WHERE " CRM_IX_KEY_OF("?1") " AND tag IS NOT NULL"
+					       " ORDER BY k", -1, &st, NULL) == SQLITE_OK) {
 			for (size_t i = 0; i < *n; i++) {
 				crm_summary *s = v[i].s;
 				if (v[i].joined)
@@ -348,7 +349,7 @@ int crm_index_summaries(crm_index *ix, const crm_filter *f, crm_summary ***out, 
 		memcpy(sorted, v, *n * sizeof *v);
 		qsort(sorted, *n, sizeof *sorted, by_fid_cmp);
 		if (sqlite3_prepare_v2(ix->db, "SELECT fid, tag FROM ix_tags WHERE tag IS NOT NULL"
-					       " ORDER BY fid, rowid", -1, &st, NULL) == SQLITE_OK) {
+					       " ORDER BY k", -1, &st, NULL) == SQLITE_OK) {
 			while (sqlite3_step(st) == SQLITE_ROW) {
 				by_fid key = {sqlite3_column_int64(st, 0), NULL};
 				by_fid *hit = bsearch(&key, sorted, *n, sizeof *sorted, by_fid_cmp);

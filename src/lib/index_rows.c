@@ -18,6 +18,17 @@ static const char *const data_tables[CRM_IX_NDATA] = {
 	"ix_diags", "ix_customers", "ix_search", "ix_tags", "ix_contacts", "ix_decision_chain",
 	"ix_followups", "ix_stages", "ix_dates", "ix_agenda",
 };
+/* Whether a table's rows are keyed by CRM_IX_KEY_OF. */
+static bool keyed(const char *table)
+{
+	static const char *const lists[] = {"ix_tags", "ix_contacts", "ix_decision_chain",
+					    "ix_followups", "ix_stages", "ix_dates"};
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+		if (!strcmp(table, lists[i]))
+			return true;
+	return false;
+}
+
 /* Bind a node's scalar: NULL when absent or null; a number for numeric
  * columns when it is one; text otherwise. */
 static void bind_node(sqlite3_stmt *st, int col, const crm_node *n, bool numeric)
@@ -92,12 +103,13 @@ static const char *const stmt_sql[S_N] = {
 	"UPDATE ix_files SET racy=0 WHERE fid=?",
 	"INSERT INTO ix_diags VALUES(?,?,?,?,?)",
 	"INSERT INTO ix_customers VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	"INSERT INTO ix_tags VALUES(?,?,?)",
-	"INSERT INTO ix_contacts VALUES(?,?,?,?,?,?,?,?,?)",
-	"INSERT INTO ix_decision_chain VALUES(?,?,?,?,?,?)",
-	"INSERT INTO ix_followups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	"INSERT INTO ix_stages VALUES(?,?,?,?,?)",
-	"INSERT INTO ix_dates VALUES(?,?,?,?,?,?)",
+	/* k from fid (?1) and the position: CRM_IX_KEY_OF in index_int.h */
+	"INSERT INTO ix_tags VALUES(?1<<24|?4,?1,?2,?3)",
+	"INSERT INTO ix_contacts VALUES(?1<<24|?3,?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+	"INSERT INTO ix_decision_chain VALUES(?1<<24|?3,?1,?2,?3,?4,?5,?6)",
+	"INSERT INTO ix_followups VALUES(?1<<24|?3,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+	"INSERT INTO ix_stages VALUES(?1<<24|?3,?1,?2,?3,?4,?5)",
+	"INSERT INTO ix_dates VALUES(?1<<24|?3,?1,?2,?3,?4,?5,?6)",
 	"INSERT INTO ix_search VALUES(?,?,?)",
 	"INSERT INTO ix_agenda VALUES(?,?,?,?)",
 };
@@ -117,7 +129,9 @@ int crm_ix_stmts_prepare(sqlite3 *db, crm_ix_stmts *q)
 		if (sqlite3_prepare_v2(db, stmt_sql[i], -1, &q->s[i], NULL) != SQLITE_OK)
 			return -1;
 	for (size_t i = 0; i < CRM_IX_NDATA; i++) {
-		char *sql = crm_xasprintf("DELETE FROM %s WHERE fid=?", data_tables[i]);
+		char *sql = crm_xasprintf(keyed(data_tables[i]) ? "DELETE FROM %s WHERE " CRM_IX_KEY_OF("?1")
+								: "DELETE FROM %s WHERE fid=?1",
+					  data_tables[i]);
 		int rc = sqlite3_prepare_v2(db, sql, -1, &q->del[i], NULL);
 		free(sql);
 		if (rc != SQLITE_OK)
@@ -425,6 +439,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		sqlite3_bind_int64(q->s[S_TAG], 1, fid);
 		bind_live(q->s[S_TAG], 2, id);
 		bind_node(q->s[S_TAG], 3, tags->items[i], false);
+		sqlite3_bind_int64(q->s[S_TAG], 4, (long long)i);
 		if (step(q->s[S_TAG]))
 			return -1;
 	}

@@ -383,6 +383,81 @@ Test(index, an_older_format_is_made_again_with_this_formats_indexes)
 	crm_book_free(b);
 }
 
+/* A record of three customers whose lists hold `n` items each. */
+static void put_lists(const char *id, int n)
+{
+	crm_buf t = CRM_BUF_INIT;
+	crm_buf_printf(&t, "id: \"%s\"\nname: C%s\nkind: company\nsource: online\nowner: ming\n"
+			   "first_contact: {date: 2024-05-01, by: ming}\nstage: needs\ntags: [",
+		       id, id);
+	for (int i = 0; i < n; i++)
+		crm_buf_printf(&t, "%st%d", i ? ", " : "", i);
+	crm_buf_puts(&t, "]\ncontacts:\n");
+	for (int i = 0; i < n; i++)
+		crm_buf_printf(&t, "  - {name: P%d, phone: \"1380000%04d\"}\n", i, i);
+	crm_buf_puts(&t, "stage_history:\n  - {stage: initial, date: 2024-05-01}\n"
+			 "  - {stage: needs, date: 2024-05-02}\nfollowups:\n");
+	for (int i = 0; i < n; i++)
+		crm_buf_printf(&t, "  - {date: 2024-05-%02d, via: phone, by: ming, summary: s%d, result: progressed,"
+				   " next: {date: 2024-06-01, action: a%d, by: ming}}\n", 3 + i % 20, i, i);
+	crm_buf_puts(&t, "dates:\n  - {label: d, date: 2024-07-01}\n");
+	char *rel = crm_xasprintf("customers/2024/05/%s.yaml", id);
+	put(rel, crm_buf_cstr(&t));
+	free(rel);
+	crm_buf_free(&t);
+}
+
+/*
+ * A record's list rows are keyed by its file and their position (k = fid
+ * << 24 | i): refreshing one record replaces its rows and leaves the rows
+ * of the files beside it (fid - 1 and fid + 1) as they were, in order.
+ */
+Test(index, a_refresh_replaces_one_records_list_rows_and_no_others)
+{
+	make_book();
+	put_lists("202405001", 3);
+	put_lists("202405002", 300);
+	put_lists("202405003", 2);
+	crm_book *b = open_book();
+	crm_index *ix = open_index(b);
+	expect_one(ix, "SELECT sum(valid) FROM customers", "3");
+	expect_one(ix, "SELECT count(*) FROM tags", "305");
+	expect_one(ix, "SELECT count(*) FROM followups", "305");
+	crm_index_free(ix);
+	put_lists("202405002", 1);
+	ix = open_index(b);
+	cr_expect_eq(crm_index_last_stats(ix)->reread, 1);
+	const char *tables[] = {"tags", "contacts", "followups", "stages", "dates"};
+	const char *want[] = {"202405001:3,202405002:1,202405003:2", "202405001:3,202405002:1,202405003:2",
+			      "202405001:3,202405002:1,202405003:2", "202405001:2,202405002:2,202405003:2",
+			      "202405001:1,202405002:1,202405003:1"};
+	for (size_t i = 0; i < 5; i++) {
+		char *q = crm_xasprintf("SELECT group_concat(id || ':' || n) FROM (SELECT id, count(*) AS n"
+					" FROM %s GROUP BY id ORDER BY id)", tables[i]);
+		expect_one(ix, q, want[i]);
+		free(q);
+	}
+	/* each file's rows sit in its range of k, in the order of its list */
+	expect_one(ix, "SELECT count(*) FROM ix_tags t JOIN ix_files f ON f.fid = t.fid"
+		       " WHERE t.k >> 24 <> f.fid OR (t.k & 16777215) <> CAST(substr(t.tag, 2) AS INTEGER)", "0");
+	expect_one(ix, "SELECT count(*) FROM ix_followups WHERE k >> 24 <> fid OR (k & 16777215) <> seq", "0");
+	expect_one(ix, "SELECT group_concat(tag, ' ') FROM (SELECT tag FROM tags WHERE id = '202405003'"
+		       " ORDER BY rowid)", "t0 t1");
+	/* list --tag with a stage looks a tag up in the file's range */
+	crm_filter f = {.stage = "needs", .tags = (const char *[]){"t2"}, .ntags = 1};
+	crm_summary **v = NULL;
+	size_t n = 0;
+	cr_assert_eq(crm_index_summaries(ix, &f, &v, &n, NULL), 0, "%s", crm_error_last());
+	cr_expect_eq(n, 1);
+	if (n == 1)
+		cr_expect_str_eq(v[0]->id, "202405001");
+	for (size_t i = 0; i < n; i++)
+		crm_summary_free(v[i]);
+	free(v);
+	crm_index_free(ix);
+	crm_book_free(b);
+}
+
 /* list's summaries carry each record's tags in order, as the file has them */
 Test(index, summaries_carry_the_tags_in_order)
 {
