@@ -376,6 +376,14 @@ static bool all_in(const char *s, size_t n, const char *chars)
 	return true;
 }
 
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0;
+}
+
 /* YAML 1.2 core float: [-+]? ( . [0-9]+ | [0-9]+ ( . [0-9]* )? ) ( [eE] [-+]? [0-9]+ )? */
 static bool is_core_float(const char *s, size_t n)
 {
@@ -441,10 +449,12 @@ crm_json_type crm_yaml_resolve(const char *s, size_t len, crm_json_type *yaml11)
 		else if (len > 2 && s[0] == '0' && s[1] == 'x' &&
 			 all_in(s + 2, len - 2, "0123456789abcdefABCDEF"))
 			t = CRM_JSON_INT;
-		else if (i < len && all_in(s + i, len - i, "0123456789"))
+		else if (i < len && all_digits(s + i, len - i))
 			t = CRM_JSON_INT;
 		else if (is_core_float(s, len))
 			t = CRM_JSON_NUMBER;
+		if (!yaml11) /* the reader's case, for every date and number of a book */
+			return t;
 		if (!digit0 && eq_ci(s, len, bools11))
 			t11 = CRM_JSON_BOOL;
 		else if (len == 2 && s[0] == '<' && s[1] == '<')

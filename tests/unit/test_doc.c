@@ -80,6 +80,28 @@ Test(doc, plain_scalars_resolve_by_core_schema)
 	crm_doc_free(d);
 }
 
+/* the core-schema answer is the same whether or not the YAML 1.1 one is asked for */
+Test(doc, the_core_answer_does_not_depend_on_asking_for_yaml11)
+{
+	const char *v[] = {"", "~", "null", "NULL", "true", "False", "0", "-12", "+7", "0o17", "0x1F",
+			   "0xZ", "1.5", ".5", "1e3", "1e", "-.inf", ".NaN", "2024-05-01", "12:30", "1_000",
+			   "no", "on", "<<", "=", "1.2.3", "12abc", "+", "-", ".", "张伟", "hello"};
+	const crm_json_type want[] = {
+		CRM_JSON_NULL, CRM_JSON_NULL, CRM_JSON_NULL, CRM_JSON_NULL, CRM_JSON_BOOL, CRM_JSON_BOOL,
+		CRM_JSON_INT, CRM_JSON_INT, CRM_JSON_INT, CRM_JSON_INT, CRM_JSON_INT, CRM_JSON_STRING,
+		CRM_JSON_NUMBER, CRM_JSON_NUMBER, CRM_JSON_NUMBER, CRM_JSON_STRING, CRM_JSON_NUMBER,
+		CRM_JSON_NUMBER, CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING,
+		CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING,
+		CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING, CRM_JSON_STRING};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		crm_json_type t11;
+		crm_json_type with = crm_yaml_resolve(v[i], strlen(v[i]), &t11);
+		crm_json_type without = crm_yaml_resolve(v[i], strlen(v[i]), NULL);
+		cr_expect_eq(with, want[i], "'%s': %d", v[i], (int)with);
+		cr_expect_eq(without, with, "'%s': %d without, %d with", v[i], (int)without, (int)with);
+	}
+}
+
 Test(doc, paths_with_indexes)
 {
 	crm_doc *d = parse_ok("contacts:\n  - name: 张伟\n    phone: \"1\"\n  - name: 李\nneeds:\n  budget: {min: 1, max: 2}\n");
