@@ -55,6 +55,11 @@ void crm_table_set_max_width(crm_table *t, size_t col, size_t width);
 /* Start a new row; the following cells go into it, left to right. */
 void crm_table_add_row(crm_table *t);
 
+/* Room for `rows` more rows of `cells` cells in all, so that a table whose
+ * size is known grows in one step instead of doubling (a list of 100,000
+ * customers would otherwise hold up to twice the room it needs). */
+void crm_table_reserve(crm_table *t, size_t rows, size_t cells);
+
 /*
  * Add a cell to the current row (starting a row when there is none). NULL
  * is an empty cell. A row may have fewer cells than the table has columns
@@ -71,6 +76,8 @@ void crm_table_add_cellf(crm_table *t, const char *fmt, ...) __attribute__((form
 
 /* Number of rows added, not counting the header. */
 size_t crm_table_rows(const crm_table *t);
+/* The number of columns. */
+size_t crm_table_columns(const crm_table *t);
 
 /*
  * Append the table to out for a terminal: the header line (if any) and

@@ -36,6 +36,7 @@ static int print_table(crm_ctx *ctx, const crm_schema *s, crm_summary **v, size_
 		crm_table_add_column(t, crm_schema_label(s, "followups[].next.date", NULL, lang));
 		crm_table_add_column(t, crm_schema_label(s, "followups[].next.action", NULL, lang));
 	}
+	crm_table_reserve(t, n, n * crm_table_columns(t));
 	for (size_t i = 0; i < n; i++) {
 		const crm_summary *r = v[i];
 		crm_table_add_row(t);

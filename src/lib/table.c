@@ -106,6 +106,19 @@ void crm_table_add_row(crm_table *t)
 	t->rows[t->nrows++] = (struct row){t->ncells, 0};
 }
 
+void crm_table_reserve(crm_table *t, size_t rows, size_t cells)
+{
+	if (t->nrows + rows > t->cap_rows) {
+		t->cap_rows = t->nrows + rows;
+		t->rows = crm_xrealloc(t->rows, t->cap_rows * sizeof *t->rows);
+	}
+	if (t->ncells + cells > t->cap_cells) {
+		t->cap_cells = t->ncells + cells;
+		t->cells = crm_xrealloc(t->cells, t->cap_cells * sizeof *t->cells);
+		t->ref = crm_xrealloc(t->ref, t->cap_cells);
+	}
+}
+
 /* s as the next cell of the current row: taken over, or borrowed. */
 static void push_cell(crm_table *t, char *s, bool borrowed)
 {
@@ -145,6 +158,11 @@ void crm_table_add_cellf(crm_table *t, const char *fmt, ...)
 size_t crm_table_rows(const crm_table *t)
 {
 	return t->nrows;
+}
+
+size_t crm_table_columns(const crm_table *t)
+{
+	return t->ncols;
 }
 
 static bool has_header(const crm_table *t)

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "crm/buf.h"
@@ -336,4 +337,33 @@ Test(table, borrowed_cells_render_the_same)
 	crm_table_free(u); /* name is on the stack: freeing it would abort */
 	cr_expect_str_eq(name, "陈静\x1b[2J");
 	crm_buf_free(&o2);
+}
+
+/* room reserved ahead is a size, not a limit: past it the table grows as
+ * before, and it renders as a table built without it */
+Test(table, reserved_room_changes_nothing_but_the_growth)
+{
+	crm_table *plain = crm_table_new();
+	crm_table_add_column(t, "ID");
+	crm_table_add_column(t, "名字");
+	crm_table_add_column(plain, "ID");
+	crm_table_add_column(plain, "名字");
+	cr_assert_eq(crm_table_columns(t), 2);
+	crm_table_reserve(t, 3, 6);
+	for (int i = 0; i < 40; i++) { /* past the 3 rows reserved */
+		char id[16];
+		snprintf(id, sizeof id, "2024%05d", i);
+		crm_table *both[] = {t, plain};
+		for (int k = 0; k < 2; k++) {
+			crm_table_add_row(both[k]);
+			crm_table_add_cell(both[k], id);
+			crm_table_add_cell_ref(both[k], i % 3 ? "陈静" : "Acme");
+		}
+	}
+	cr_expect_eq(crm_table_rows(t), 40);
+	crm_buf want = CRM_BUF_INIT;
+	crm_table_render(plain, &want);
+	cr_expect_str_eq(render(), crm_buf_cstr(&want));
+	crm_buf_free(&want);
+	crm_table_free(plain);
 }
