@@ -6,6 +6,7 @@
 #include "crm/utf8.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,13 +229,23 @@ done:
 	return rc;
 }
 
-static void check_member(crm_book *b, const crm_record *r, const crm_node *n, const char *field,
-			 crm_diags *d)
+/* The field's name is a printf format, made only for a message: it is
+ * checked for every follow-up of every record an index build reads. */
+static void check_member(crm_book *b, const crm_record *r, const crm_node *n, crm_diags *d,
+			 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void check_member(crm_book *b, const crm_record *r, const crm_node *n, crm_diags *d,
+			 const char *fmt, ...)
 {
 	if (!n || n->kind != CRM_NODE_SCALAR || n->jtype == CRM_JSON_NULL || !*n->value)
 		return;
 	if (crm_config_member(b->config, n->value))
 		return;
+	char field[96];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(field, sizeof field, fmt, ap);
+	va_end(ap);
 	char *team = crm_config_team_list(b->config);
 	const char **ids = crm_xcalloc(b->config->nteam + 1, sizeof *ids);
 	for (size_t i = 0; i < b->config->nteam; i++)
@@ -280,16 +291,14 @@ int crm_record_check_rules(crm_book *b, const crm_record *r, crm_diags *d)
 				      "id '%s' does not match the file name '%s.yaml' (rename the file with "
 				      "'git mv', or fix the id)", idn->value, r->id);
 	}
-	check_member(b, r, crm_node_get(root, "owner"), "owner", d);
-	check_member(b, r, crm_node_at(root, "first_contact.by"), "first_contact.by", d);
+	check_member(b, r, crm_node_get(root, "owner"), d, "owner");
+	check_member(b, r, crm_node_at(root, "first_contact.by"), d, "first_contact.by");
 	const crm_node *fu = crm_node_get(root, "followups");
 	if (fu && fu->kind == CRM_NODE_SEQ) {
 		for (size_t i = 0; i < fu->n; i++) {
-			char f1[64], f2[64];
-			snprintf(f1, sizeof f1, "followups[%zu].by", i);
-			snprintf(f2, sizeof f2, "followups[%zu].next.by", i);
-			check_member(b, r, crm_node_get(fu->items[i], "by"), f1, d);
-			check_member(b, r, crm_node_at(fu->items[i], "next.by"), f2, d);
+			check_member(b, r, crm_node_get(fu->items[i], "by"), d, "followups[%zu].by", i);
+			check_member(b, r, crm_node_get(crm_node_get(fu->items[i], "next"), "by"), d,
+				     "followups[%zu].next.by", i);
 		}
 	}
 	/* people who left the team may stay in history, not on open work */

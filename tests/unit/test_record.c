@@ -421,6 +421,10 @@ Test(check, team_ids)
 	cr_assert(strstr(d.v[1].msg, "did you mean 'li'"), "%s", d.v[1].msg);
 	cr_assert_eq(d.v[2].line, 15); /* next.by: bob */
 	cr_assert(strstr(d.v[2].msg, "bob"), "%s", d.v[2].msg);
+	/* each message names its field */
+	cr_expect(!strncmp(d.v[0].msg, "owner: 'sarah'", 14), "%s", d.v[0].msg);
+	cr_expect(!strncmp(d.v[1].msg, "followups[0].by: 'lii'", 22), "%s", d.v[1].msg);
+	cr_expect(!strncmp(d.v[2].msg, "followups[0].next.by: 'bob'", 27), "%s", d.v[2].msg);
 	crm_diags_free(&d);
 	free(full);
 	free(t);
