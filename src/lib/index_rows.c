@@ -73,22 +73,29 @@ static const crm_node *seq_at(const crm_node *root, const char *path)
 	return n && n->kind == CRM_NODE_SEQ ? n : NULL;
 }
 
-/* Append the scalars under n, lowercased for ASCII, to the search text. */
-static void gather(crm_buf *t, const crm_node *n)
+static void gather_scalars(crm_buf *t, const crm_node *n)
 {
 	if (!n)
 		return;
 	if (n->kind == CRM_NODE_SCALAR) {
-		size_t len = n->len, at0 = t->len;
-		crm_buf_put(t, n->value, len);
+		crm_buf_put(t, n->value, n->len);
 		crm_buf_putc(t, '\n');
-		for (char *p = t->ptr + at0, *end = p + len; p < end; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p + 32);
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++)
-		gather(t, n->items[i]);
+		gather_scalars(t, n->items[i]);
+}
+
+/* The search text of a record: the scalars under n, a line each,
+ * lowercased for ASCII (in one pass: UTF-8's other bytes are >= 0x80). */
+static void gather(crm_buf *t, const crm_node *n)
+{
+	gather_scalars(t, n);
+	if (!t->ptr)
+		return;
+	for (char *p = t->ptr, *end = p + t->len; p < end; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
 }
 
 /* ---- the statements of a refresh ---- */
@@ -339,17 +346,24 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 	sqlite3_bind_int64(c, 1, fid);
 	bind_live(c, 2, id);
 	bind_live(c, 3, e->path);
-	const char *scalars[] = {"name", "kind", "source", "owner", "stage", "first_contact.date",
-				 "first_contact.by", "company.industry", "company.size"};
-	for (int i = 0; i < 9; i++)
-		bind_node(c, 4 + i, at(root, scalars[i]), false);
-	bind_node(c, 13, at(root, "needs.budget.min"), true);
-	bind_node(c, 14, at(root, "needs.budget.max"), true);
-	bind_node(c, 15, at(root, "needs.deadline"), false);
-	bind_node(c, 16, at(root, "deal.amount"), true);
-	bind_node(c, 17, at(root, "deal.signed"), false);
-	bind_node(c, 18, at(root, "deal.contract_end"), false);
-	bind_node(c, 19, at(root, "lost_reason"), false);
+	/* each map looked up once (crm_node_get of NULL is NULL) */
+	const crm_node *first = crm_node_get(root, "first_contact"), *company = crm_node_get(root, "company"),
+		       *needs = crm_node_get(root, "needs"), *deal = crm_node_get(root, "deal");
+	const crm_node *budget = crm_node_get(needs, "budget");
+	const char *top[] = {"name", "kind", "source", "owner", "stage"};
+	for (int i = 0; i < 5; i++)
+		bind_node(c, 4 + i, crm_node_get(root, top[i]), false);
+	bind_node(c, 9, crm_node_get(first, "date"), false);
+	bind_node(c, 10, crm_node_get(first, "by"), false);
+	bind_node(c, 11, crm_node_get(company, "industry"), false);
+	bind_node(c, 12, crm_node_get(company, "size"), false);
+	bind_node(c, 13, crm_node_get(budget, "min"), true);
+	bind_node(c, 14, crm_node_get(budget, "max"), true);
+	bind_node(c, 15, crm_node_get(needs, "deadline"), false);
+	bind_node(c, 16, crm_node_get(deal, "amount"), true);
+	bind_node(c, 17, crm_node_get(deal, "signed"), false);
+	bind_node(c, 18, crm_node_get(deal, "contract_end"), false);
+	bind_node(c, 19, crm_node_get(root, "lost_reason"), false);
 	crm_next nx;
 	bool has_next = false;
 	const char *action = NULL;
@@ -399,7 +413,7 @@ static int put_rows(crm_book *b, crm_ix_stmts *q, long long fid, const crm_entry
 		bind_node(c, 27, at(fups->items[latest], "priority"), false);
 	else
 		sqlite3_bind_null(c, 27);
-	bind_node(c, 28, at(root, "needs.summary"), false);
+	bind_node(c, 28, crm_node_get(needs, "summary"), false);
 	const crm_node *tags = seq_at(root, "tags");
 	crm_buf tl = CRM_BUF_INIT;
 	bool joinable = true;
