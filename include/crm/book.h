@@ -28,6 +28,10 @@ typedef struct {
 	long long size, mtime, ctime, ino;
 } crm_fstat;
 
+struct stat;
+/* What the index compares, of what stat said. */
+crm_fstat crm_fstat_of(const struct stat *st);
+
 /* One record file found by a scan. */
 typedef struct {
 	char *path;   /* relative to the book root: customers/2024/05/202405001.yaml */

@@ -361,6 +361,14 @@ crm_stat_job *crm_stat_job_new(const crm_book *b, crm_entry *v, size_t n)
 	return j;
 }
 
+crm_fstat crm_fstat_of(const struct stat *st)
+{
+	return (crm_fstat){.size = st->st_size,
+			   .mtime = st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
+			   .ctime = st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec,
+			   .ino = (long long)st->st_ino};
+}
+
 void crm_stat_job_work(crm_stat_job *j)
 {
 	size_t k;
@@ -378,10 +386,7 @@ void crm_stat_job_work(crm_stat_job *j)
 			struct stat st;
 			if (fstatat(dfd, v[i].path + len + 1, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 				v[i].has_stat = true;
-				v[i].st.size = st.st_size;
-				v[i].st.mtime = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-				v[i].st.ctime = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
-				v[i].st.ino = (long long)st.st_ino;
+				v[i].st = crm_fstat_of(&st);
 			}
 		}
 		close(dfd);

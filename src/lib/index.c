@@ -182,7 +182,10 @@ static bool racy(const crm_fstat *fs, time_t now)
 	return fs->mtime / 1000000000LL >= now - 1 || fs->ctime / 1000000000LL >= now - 1;
 }
 
-static bool lstat_file(const crm_book *b, const char *rel, crm_fstat *fs, time_t now, bool *is_racy)
+/* lstat the file: what the index compares, whether it is racy, and (when
+ * is_link is not NULL) whether it is a symbolic link. */
+static bool lstat_file(const crm_book *b, const char *rel, crm_fstat *fs, time_t now, bool *is_racy,
+		       bool *is_link)
 {
 	char *abs = crm_book_abs(b, rel);
 	struct stat st;
@@ -190,11 +193,10 @@ static bool lstat_file(const crm_book *b, const char *rel, crm_fstat *fs, time_t
 	free(abs);
 	if (rc != 0)
 		return false;
-	fs->size = st.st_size;
-	fs->mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	fs->ctime = (long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
-	fs->ino = (long long)st.st_ino;
+	*fs = crm_fstat_of(&st);
 	*is_racy = racy(fs, now);
+	if (is_link)
+		*is_link = S_ISLNK(st.st_mode);
 	return true;
 }
 
@@ -203,7 +205,7 @@ static bool entry_stat(const crm_book *b, const crm_entry *e, crm_fstat *fs, tim
 		       bool *is_racy)
 {
 	if (!e->has_stat)
-		return lstat_file(b, e->path, fs, now, is_racy);
+		return lstat_file(b, e->path, fs, now, is_racy, NULL);
 	*fs = e->st;
 	*is_racy = racy(fs, now);
 	return true;
@@ -1344,15 +1346,11 @@ void crm_index_touch(crm_book *b, const char *const *paths, size_t n)
 		crm_fstat fs;
 		crm_entry e = {.path = (char *)paths[i], .id = crm_path_id(paths[i])};
 		bool is_racy = false;
-		if (!lstat_file(b, paths[i], &fs, now, &is_racy)) {
+		if (!lstat_file(b, paths[i], &fs, now, &is_racy, &e.symlink)) {
 			/* gone: drop its rows */
 			if (fid)
 				rc = crm_ix_drop(&q, fid);
 		} else {
-			char *abs = crm_book_abs(b, paths[i]);
-			struct stat st;
-			e.symlink = lstat(abs, &st) == 0 && S_ISLNK(st.st_mode);
-			free(abs);
 			rc = crm_ix_index_file(b, &q, fid, fid == 0, &e, &fs, is_racy);
 		}
 		free(e.id);
