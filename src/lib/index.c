@@ -555,9 +555,8 @@ typedef struct {
 	const todo_t *todo;
 	size_t n;
 	crm_ix_loaded *slot;
-	bool *helper_read; /* slot k was read by the helper */
 	/* under mu */
-	bool *ready;
+	unsigned char *state; /* of slot k: UNREAD, or who read it */
 	size_t claimed, consumed;
 	bool stop;
 	bool helper_waits, store_waits;
@@ -565,6 +564,8 @@ typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } loader;
+
+enum { UNREAD, READ_BY_STORE, READ_BY_HELPER };
 
 /* Claim the next record to read, under L->mu; false when none may be now. */
 static bool claim(loader *L, size_t *k)
@@ -583,8 +584,7 @@ static void read_claimed(loader *L, size_t k, bool helper)
 	crm_ix_load(L->b, &L->v[L->todo[k].i], &x);
 	pthread_mutex_lock(&L->mu);
 	L->slot[k] = x;
-	L->helper_read[k] = helper;
-	L->ready[k] = true;
+	L->state[k] = helper ? READ_BY_HELPER : READ_BY_STORE;
 	if (L->store_waits && k == L->store_k)
 		pthread_cond_broadcast(&L->cv);
 }
@@ -631,14 +631,14 @@ static void *load_run(void *arg)
 static crm_ix_loaded take(loader *L, size_t k)
 {
 	size_t j;
-	while (!L->ready[k]) {
+	while (L->state[k] == UNREAD) {
 		if (claim(L, &j)) {
 			read_claimed(L, j, false);
 			continue;
 		}
 		L->store_waits = true;
 		L->store_k = k;
-		while (!L->ready[k])
+		while (L->state[k] == UNREAD)
 			pthread_cond_wait(&L->cv, &L->mu);
 		L->store_waits = false;
 	}
@@ -678,12 +678,10 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 	}
 	if (threaded) {
 		L.slot = crm_xcalloc(n, sizeof *L.slot);
-		L.ready = crm_xcalloc(n, sizeof *L.ready);
-		L.helper_read = crm_xcalloc(n, sizeof *L.helper_read);
+		L.state = crm_xcalloc(n, sizeof *L.state);
 		if (pthread_create(&th, NULL, load_run, &L) != 0) {
 			free(L.slot);
-			free(L.ready);
-			free(L.helper_read);
+			free(L.state);
 			pthread_cond_destroy(&L.cv);
 			pthread_mutex_destroy(&L.mu);
 			threaded = false;
@@ -702,7 +700,7 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 		rc = crm_ix_store(ix->book, q, t->fid, t->is_new, &v[t->i], &t->fs, t->racy, &x);
 		if (threaded) {
 			pthread_mutex_lock(&L.mu);
-			if (L.helper_read[k]) {
+			if (L.state[k] == READ_BY_HELPER) {
 				L.slot[k].r = x.r; /* for the helper to free */
 				x.r = NULL;
 			}
@@ -726,8 +724,7 @@ static int store_all(crm_index *ix, crm_ix_stmts *q, const crm_entry *v, const t
 			crm_diags_free(&L.slot[k].d);
 		}
 		free(L.slot);
-		free(L.ready);
-		free(L.helper_read);
+		free(L.state);
 		pthread_cond_destroy(&L.cv);
 		pthread_mutex_destroy(&L.mu);
 	}

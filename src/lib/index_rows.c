@@ -14,20 +14,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const data_tables[CRM_IX_NDATA] = {
-	"ix_diags", "ix_customers", "ix_search", "ix_tags", "ix_contacts", "ix_decision_chain",
-	"ix_followups", "ix_stages", "ix_dates", "ix_agenda",
+/* the tables with rows per record, and whether they are a list's rows,
+ * keyed by CRM_IX_KEY_OF (else found by fid) */
+static const struct {
+	const char *name;
+	bool keyed;
+} data_tables[CRM_IX_NDATA] = {
+	{"ix_diags", false},     {"ix_customers", false}, {"ix_search", false},
+	{"ix_tags", true},       {"ix_contacts", true},   {"ix_decision_chain", true},
+	{"ix_followups", true},  {"ix_stages", true},     {"ix_dates", true},
+	{"ix_agenda", false},
 };
-/* Whether a table's rows are keyed by CRM_IX_KEY_OF. */
-static bool keyed(const char *table)
-{
-	static const char *const lists[] = {"ix_tags", "ix_contacts", "ix_decision_chain",
-					    "ix_followups", "ix_stages", "ix_dates"};
-	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
-		if (!strcmp(table, lists[i]))
-			return true;
-	return false;
-}
 
 /* Bind a node's scalar: NULL when absent or null; a number for numeric
  * columns when it is one; text otherwise. */
@@ -136,9 +133,9 @@ int crm_ix_stmts_prepare(sqlite3 *db, crm_ix_stmts *q)
 		if (sqlite3_prepare_v2(db, stmt_sql[i], -1, &q->s[i], NULL) != SQLITE_OK)
 			return -1;
 	for (size_t i = 0; i < CRM_IX_NDATA; i++) {
-		char *sql = crm_xasprintf(keyed(data_tables[i]) ? "DELETE FROM %s WHERE " CRM_IX_KEY_OF("?1")
-								: "DELETE FROM %s WHERE fid=?1",
-					  data_tables[i]);
+		char *sql = crm_xasprintf(data_tables[i].keyed ? "DELETE FROM %s WHERE " CRM_IX_KEY_OF("?1")
+							       : "DELETE FROM %s WHERE fid=?1",
+					  data_tables[i].name);
 		int rc = sqlite3_prepare_v2(db, sql, -1, &q->del[i], NULL);
 		free(sql);
 		if (rc != SQLITE_OK)
@@ -698,7 +695,7 @@ int crm_ix_clear(sqlite3 *db)
 	if (sqlite3_exec(db, "DELETE FROM ix_files", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	for (size_t i = 0; i < CRM_IX_NDATA; i++) {
-		char *sql = crm_xasprintf("DELETE FROM %s", data_tables[i]);
+		char *sql = crm_xasprintf("DELETE FROM %s", data_tables[i].name);
 		int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 		free(sql);
 		if (rc != SQLITE_OK)
