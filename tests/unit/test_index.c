@@ -119,6 +119,17 @@ static crm_index *open_index(crm_book *b)
 	return ix;
 }
 
+/* Run sql on the index file itself, as another program could. */
+static void raw_exec(const char *sql)
+{
+	char *file = crm_xasprintf("%s/.git/crm/index.sqlite", root);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	free(file);
+}
+
 #define expect_one(ix, q, want)                                   \
 	do {                                                      \
 		char *got_ = one((ix), (q));                      \
@@ -339,14 +350,8 @@ Test(index, another_versions_tables_are_rebuilt_on_disk)
 	crm_book *b = open_book();
 	crm_index_free(open_index(b));
 	/* an older crm: other columns and another fingerprint */
-	char *file = crm_xasprintf("%s/.git/crm/index.sqlite", root);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "ALTER TABLE ix_customers DROP COLUMN needs_summary;"
-				      " UPDATE ix_meta SET value = 'crm-index 0'", NULL, NULL, NULL),
-		     SQLITE_OK, "%s", sqlite3_errmsg(db));
-	sqlite3_close(db);
-	free(file);
+	raw_exec("ALTER TABLE ix_customers DROP COLUMN needs_summary;"
+		 " UPDATE ix_meta SET value = 'crm-index 0'");
 	crm_index *ix = open_index(b);
 	cr_expect(crm_index_last_stats(ix)->rebuilt);
 	cr_expect_not(crm_index_last_stats(ix)->memory, "the file is rebuilt, not bypassed");
@@ -365,15 +370,8 @@ Test(index, an_older_format_is_made_again_with_this_formats_indexes)
 	crm_book *b = open_book();
 	crm_index_free(open_index(b));
 	/* what an older crm left: the same columns, fewer indexes, its format */
-	char *file = crm_xasprintf("%s/.git/crm/index.sqlite", root);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "DROP INDEX ix_files_stat; DROP INDEX ix_tags_tag;"
-				      " UPDATE ix_meta SET value = 'crm-index 1' WHERE key = 'format'",
-				  NULL, NULL, NULL),
-		     SQLITE_OK, "%s", sqlite3_errmsg(db));
-	sqlite3_close(db);
-	free(file);
+	raw_exec("DROP INDEX ix_files_stat; DROP INDEX ix_tags_tag;"
+		 " UPDATE ix_meta SET value = 'crm-index 1' WHERE key = 'format'");
 	crm_index *ix = open_index(b);
 	cr_expect(crm_index_last_stats(ix)->rebuilt);
 	cr_expect_not(crm_index_last_stats(ix)->memory);
@@ -769,14 +767,11 @@ Test(index, a_damaged_agenda_row_is_an_error)
 	age();
 	crm_book *b = open_book();
 	crm_index *ix = open_index(b);
-	char *file = crm_xstrdup(sqlite3_db_filename(crm_index_db(ix), "main"));
 	crm_index_free(ix);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
 	for (int cut = 0; cut < 40; cut += 3) {
 		char *sql = crm_xasprintf("UPDATE ix_agenda SET facts = substr(facts, 1, %d)"
 					  " WHERE fid = (SELECT min(fid) FROM ix_agenda)", cut);
-		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+		raw_exec(sql);
 		free(sql);
 		ix = open_index(b);
 		crm_agenda a = {0};
@@ -788,8 +783,6 @@ Test(index, a_damaged_agenda_row_is_an_error)
 		crm_agenda_free(&a);
 		crm_index_free(ix);
 	}
-	sqlite3_close(db);
-	free(file);
 	crm_book_free(b);
 }
 
@@ -840,13 +833,9 @@ Test(index, an_answer_beside_the_walk_stands_while_a_folders_hash_is_stored)
 	age();
 	crm_book *b = open_book();
 	crm_index *ix = open_index(b);
-	char *file = crm_xstrdup(sqlite3_db_filename(crm_index_db(ix), "main"));
 	crm_index_free(ix);
 	crm_index_free(open_index(b));
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "DELETE FROM ix_dirs", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	raw_exec("DELETE FROM ix_dirs");
 	asked_t a = {0};
 	cr_assert_eq(crm_index_open_ask(&ix, b, count_ask, count_drop, &a), 0, "%s", crm_error_last());
 	cr_expect_eq(a.dropped, 0, "nothing differs: the answer stands");
@@ -869,7 +858,6 @@ Test(index, an_answer_beside_the_walk_stands_while_a_folders_hash_is_stored)
 	cr_expect_str_eq(a.answer, "Customer 202405001,Customer 202406XX1");
 	crm_index_free(ix);
 	free(a.answer);
-	free(file);
 	crm_book_free(b);
 }
 
@@ -888,16 +876,11 @@ Test(index, a_racy_row_is_checked_by_its_bytes)
 	crm_book *b = open_book();
 	crm_index *ix = open_index(b); /* the file is seconds old at most: racy */
 	expect_one(ix, "SELECT racy || ',' || (chash IS NOT NULL) FROM ix_files", "1,1");
-	char *file = crm_xstrdup(sqlite3_db_filename(crm_index_db(ix), "main"));
 	crm_index_free(ix);
 	ix = open_index(b);
 	cr_expect_eq(crm_index_last_stats(ix)->reread, 0, "the same bytes are not read again");
 	crm_index_free(ix);
-	sqlite3 *db;
-	cr_assert_eq(sqlite3_open(file, &db), SQLITE_OK);
-	cr_assert_eq(sqlite3_exec(db, "UPDATE ix_files SET racy = 1, chash = chash + 1", NULL, NULL, NULL),
-		     SQLITE_OK);
-	sqlite3_close(db);
+	raw_exec("UPDATE ix_files SET racy = 1, chash = chash + 1");
 	ix = open_index(b);
 	cr_expect_eq(crm_index_last_stats(ix)->reread, 1, "other bytes behind the same stat: read again");
 	crm_index_free(ix);
@@ -909,6 +892,5 @@ Test(index, a_racy_row_is_checked_by_its_bytes)
 	ix = open_index(b);
 	cr_expect_eq(crm_index_last_stats(ix)->compared, 0, "the folder's hash is stored");
 	crm_index_free(ix);
-	free(file);
 	crm_book_free(b);
 }
